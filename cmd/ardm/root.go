@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses (documented in every command's help via rootLong).
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitPartial     = 3 // some inputs of a batch failed
+	exitIntegrity   = 4 // checksum mismatch, corrupt stream, wrong model
+	exitInterrupted = 130
+)
+
+const exitStatusHelp = `Exit status: 0 ok, 1 error, 2 usage, 3 some inputs of a batch failed,
+4 integrity failure (checksum, corrupt stream, wrong model), 130 interrupted.`
+
+// globalOptions are the persistent flags every command shares.
+type globalOptions struct {
+	Seed    uint64
+	JSON    bool
+	Quiet   bool
+	Verbose bool
+}
+
+var globals globalOptions
+
+// exitErr carries an exit status with an error.
+type exitErr struct {
+	code int
+	err  error
+}
+
+func (e *exitErr) Error() string { return e.err.Error() }
+func (e *exitErr) Unwrap() error { return e.err }
+
+// withCode wraps err so that the process exits with code.
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitErr{code, err}
+}
+
+// usageErr marks err as a usage error (exit 2).
+func usageErr(format string, a ...any) error {
+	return withCode(exitUsage, fmt.Errorf(format, a...))
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ardm",
+		Short: "Upscale ARDMs for audio: bit-depth upscaling, learned lossless compression, bpd reports",
+		Long: `ardm trains and applies Upscale ARDMs (Autoregressive Diffusion Models,
+Hoogeboom et al., ICLR 2022) to 16-bit audio.
+
+Results go to stdout; progress goes to stderr (off when stderr is not a
+terminal, or with --quiet). With --json both are one JSON object per line.
+
+` + exitStatusHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.Uint64Var(&globals.Seed, "seed", 1, "seed for every random choice (same seed, same result)")
+	pf.BoolVar(&globals.JSON, "json", false, "print results and progress as JSON, one object per line")
+	pf.BoolVarP(&globals.Quiet, "quiet", "q", false, "no progress output")
+	pf.BoolVarP(&globals.Verbose, "verbose", "v", false, "more detail on stderr")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return withCode(exitUsage, err)
+	})
+	for _, add := range commands {
+		root.AddCommand(add())
+	}
+	return root
+}
+
+// commands holds the constructors of the subcommands; each command file
+// registers its own in an init function.
+var commands []func() *cobra.Command
+
+func register(f func() *cobra.Command) { commands = append(commands, f) }
+
+func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	code := exitError
+	var ee *exitErr
+	switch {
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		code = exitInterrupted
+	case errors.As(err, &ee):
+		code = ee.code
+	case isUsage(err):
+		code = exitUsage
+	}
+	if globals.JSON {
+		fmt.Fprintf(os.Stderr, "{\"error\":%q,\"exit\":%d}\n", err.Error(), code)
+	} else {
+		fmt.Fprintln(os.Stderr, "ardm:", err)
+	}
+	return code
+}
+
+// isUsage recognises cobra's own argument errors.
+func isUsage(err error) bool {
+	s := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument"} {
+		if len(s) >= len(p) && contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
