@@ -1,0 +1,442 @@
+package ardm
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// The deterministic inference forward pass.
+//
+// Every output element is computed by one fixed sequence of float32
+// operations that does not depend on how positions are split across
+// goroutines or into tiles: a matrix product element is
+// acc = bias; acc += float32(x[j]*w[j]) for j ascending (the explicit
+// conversion prevents FMA fusion on arm64), and the nonlinearities are the
+// functions of mathf.go. The result is therefore bit-identical for any
+// GOMAXPROCS and on every architecture.
+
+// tileRows is the number of positions a worker processes at a time (a
+// multiple of the kernels' row block, so that buffers stay in cache).
+const tileRows = 48
+
+// minRowsPerWorker bounds how finely the positions are split.
+const minRowsPerWorker = 256
+
+// Forwarder runs the inference forward pass of one set of weights. It
+// holds the weights in the kernels' layout (copied when it is made, so
+// later changes to the Weights are not seen) and reuses its buffers across
+// calls. A Forwarder is not safe for concurrent use; make one per
+// goroutine.
+type Forwarder struct {
+	cfg     Config
+	workers int // 0: runtime.GOMAXPROCS
+
+	inWt   []float32 // [C][NumFeatures]
+	inB    []float32
+	embWt  []float32 // [C][EmbedDim]
+	embB   []float32
+	blocks []fwdBlock
+	out1Wt []float32 // [C][C]
+	out1B  []float32
+	outWt  []float32 // [Outputs][C]
+	outB   []float32
+
+	// Per-call state.
+	n             int
+	feat          []float32 // [n][NumFeatures]
+	h, hNext, skp []float32 // [n][C]
+	emb, e        []float32
+	cond          [][]float32 // per block, [C]
+	scratch       []*fwdScratch
+}
+
+type fwdBlock struct {
+	condWt []float32 // [C][C]
+	convWt []float32 // [2C][Kernel*C]
+	convB  []float32 // [2C]
+	rsWt   []float32 // [2C][C]: residual outputs then skip outputs
+	rsB    []float32 // [2C]
+}
+
+type fwdScratch struct {
+	col []float32 // [tileRows][Kernel*C]
+	z   []float32 // [tileRows][2C]
+	g   []float32 // [tileRows][C]
+	rs  []float32 // [tileRows][2C]
+	o   []float32 // [tileRows][C]
+	o2  []float32 // [tileRows][C]
+}
+
+// transpose returns the [out][in] transpose of the row-major [in][out] m.
+func transpose(m []float32, in, out int) []float32 {
+	if len(m) != in*out {
+		panic(fmt.Sprintf("ardm: weight matrix has %d values, want %d x %d", len(m), in, out))
+	}
+	t := make([]float32, len(m))
+	for i := 0; i < in; i++ {
+		for o := 0; o < out; o++ {
+			t[o*in+i] = m[i*out+o]
+		}
+	}
+	return t
+}
+
+func checkLen(name string, v []float32, n int) {
+	if len(v) != n {
+		panic(fmt.Sprintf("ardm: %s has %d values, want %d", name, len(v), n))
+	}
+}
+
+// NewForwarder prepares the inference kernels for w. It panics if the
+// weights do not match their Config (a programmer error; checkpoints are
+// validated when loaded).
+func NewForwarder(w *Weights) *Forwarder {
+	cfg := w.Config
+	if err := cfg.Validate(); err != nil {
+		panic(err)
+	}
+	C, K, O := cfg.Channels, cfg.Kernel, cfg.Outputs()
+	if len(w.Blocks) != cfg.Layers {
+		panic(fmt.Sprintf("ardm: %d blocks, config says %d layers", len(w.Blocks), cfg.Layers))
+	}
+	checkLen("InB", w.InB, C)
+	checkLen("EmbB", w.EmbB, C)
+	checkLen("Out1B", w.Out1B, C)
+	checkLen("OutB", w.OutB, O)
+	f := &Forwarder{
+		cfg:    cfg,
+		inWt:   transpose(w.InW, NumFeatures, C),
+		inB:    append([]float32(nil), w.InB...),
+		embWt:  transpose(w.EmbW, cfg.EmbedDim, C),
+		embB:   append([]float32(nil), w.EmbB...),
+		out1Wt: transpose(w.Out1W, C, C),
+		out1B:  append([]float32(nil), w.Out1B...),
+		outWt:  transpose(w.OutW, C, O),
+		outB:   append([]float32(nil), w.OutB...),
+	}
+	for l := range w.Blocks {
+		b := &w.Blocks[l]
+		checkLen("ConvB", b.ConvB, 2*C)
+		checkLen("ResB", b.ResB, C)
+		checkLen("SkipB", b.SkipB, C)
+		res := transpose(b.ResW, C, C)
+		skip := transpose(b.SkipW, C, C)
+		f.blocks = append(f.blocks, fwdBlock{
+			condWt: transpose(b.CondW, C, C),
+			convWt: transpose(b.ConvW, K*C, 2*C),
+			convB:  append([]float32(nil), b.ConvB...),
+			rsWt:   append(res, skip...),
+			rsB:    append(append([]float32(nil), b.ResB...), b.SkipB...),
+		})
+	}
+	f.emb = make([]float32, cfg.EmbedDim)
+	f.e = make([]float32, C)
+	f.cond = make([][]float32, cfg.Layers)
+	for l := range f.cond {
+		f.cond[l] = make([]float32, C)
+	}
+	return f
+}
+
+// SetWorkers sets the number of goroutines Forward uses (0, the default,
+// means runtime.GOMAXPROCS(0)). The result does not depend on it.
+func (f *Forwarder) SetWorkers(n int) { f.workers = n }
+
+// Config returns the network configuration.
+func (f *Forwarder) Config() Config { return f.cfg }
+
+// Forward computes the logits of the network of ardm/doc.go at every one
+// of the n = len(values) positions into logits (n * Outputs, row major).
+// t is the number of positions revealed in this stage (it sets the
+// revealed-fraction embedding t/n).
+func (w *Weights) Forward(stage, t int, values []uint16, mask []bool, logits []float32) {
+	NewForwarder(w).Forward(stage, t, values, mask, logits)
+}
+
+// Forward computes the logits at every position into logits (len(values)
+// * Outputs, row major). See Weights.Forward.
+func (f *Forwarder) Forward(stage, t int, values []uint16, mask []bool, logits []float32) {
+	f.ForwardAt(stage, t, values, mask, nil, logits)
+}
+
+// ForwardAt is Forward computing the output layers only at the positions
+// pos (all positions when pos is nil): logits[j*Outputs : (j+1)*Outputs]
+// are the logits at position pos[j]. The values are bit-identical to those
+// of Forward at the same positions.
+func (f *Forwarder) ForwardAt(stage, t int, values []uint16, mask []bool, pos []int, logits []float32) {
+	n := len(values)
+	O := f.cfg.Outputs()
+	rows := n
+	if pos != nil {
+		rows = len(pos)
+		for _, p := range pos {
+			if p < 0 || p >= n {
+				panic(fmt.Sprintf("ardm: Forward: position %d out of range 0..%d", p, n-1))
+			}
+		}
+	}
+	if len(mask) != n || len(logits) != rows*O {
+		panic(fmt.Sprintf("ardm: Forward: lengths values %d, mask %d, logits %d (want %d)", n, len(mask), len(logits), rows*O))
+	}
+	if n == 0 {
+		return
+	}
+	f.prepare(stage, t, values, mask)
+	nw := f.numWorkers(n)
+	for len(f.scratch) < nw {
+		f.scratch = append(f.scratch, f.newScratch())
+	}
+	f.parallel(n, nw, f.inputLayer)
+	for l := range f.blocks {
+		f.parallel(n, nw, func(ws *fwdScratch, a, b int) { f.block(ws, l, a, b) })
+		f.h, f.hNext = f.hNext, f.h
+	}
+	f.parallel(rows, f.numWorkers(rows), func(ws *fwdScratch, a, b int) { f.head(ws, pos, a, b, logits) })
+}
+
+func (f *Forwarder) numWorkers(n int) int {
+	nw := f.workers
+	if nw <= 0 {
+		nw = runtime.GOMAXPROCS(0)
+	}
+	if m := (n + minRowsPerWorker - 1) / minRowsPerWorker; nw > m {
+		nw = m
+	}
+	if nw < 1 {
+		nw = 1
+	}
+	return nw
+}
+
+func (f *Forwarder) newScratch() *fwdScratch {
+	C, K := f.cfg.Channels, f.cfg.Kernel
+	return &fwdScratch{
+		col: make([]float32, tileRows*K*C),
+		z:   make([]float32, tileRows*2*C),
+		g:   make([]float32, tileRows*C),
+		rs:  make([]float32, tileRows*2*C),
+		o:   make([]float32, tileRows*C),
+		o2:  make([]float32, tileRows*C),
+	}
+}
+
+// parallel splits rows 0..n-1 into nw contiguous ranges and runs fn on
+// each, with worker i's scratch.
+func (f *Forwarder) parallel(n, nw int, fn func(ws *fwdScratch, a, b int)) {
+	if nw > len(f.scratch) {
+		nw = len(f.scratch)
+	}
+	if nw <= 1 {
+		fn(f.scratch[0], 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < nw; i++ {
+		a, b := i*n/nw, (i+1)*n/nw
+		wg.Add(1)
+		go func(ws *fwdScratch) {
+			defer wg.Done()
+			fn(ws, a, b)
+		}(f.scratch[i])
+	}
+	wg.Wait()
+}
+
+// prepare computes the features, the embedding and the per-block
+// conditioning vectors, and sizes the buffers for n positions.
+func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
+	cfg := f.cfg
+	n, C := len(values), cfg.Channels
+	if stage < 1 || stage > cfg.Stages() {
+		panic(fmt.Sprintf("ardm: Forward: stage %d out of range 1..%d", stage, cfg.Stages()))
+	}
+	if t < 0 || t > n {
+		panic(fmt.Sprintf("ardm: Forward: t = %d out of range 0..%d", t, n))
+	}
+	if f.n != n {
+		f.n = n
+		f.feat = make([]float32, n*NumFeatures)
+		f.h = make([]float32, n*C)
+		f.hNext = make([]float32, n*C)
+		f.skp = make([]float32, n*C)
+	}
+	Features(cfg, stage, values, mask, f.feat)
+	Embedding(cfg, t, n, f.emb)
+	for o := 0; o < C; o++ {
+		f.e[o] = tanhDet(dot(f.embB[o], f.emb, f.embWt[o*cfg.EmbedDim:(o+1)*cfg.EmbedDim]))
+	}
+	for l, b := range f.blocks {
+		for o := 0; o < C; o++ {
+			f.cond[l][o] = dot(0, f.e, b.condWt[o*C:(o+1)*C])
+		}
+	}
+}
+
+func (f *Forwarder) inputLayer(_ *fwdScratch, a, b int) {
+	C := f.cfg.Channels
+	gemm(f.h[a*C:b*C], f.feat[a*NumFeatures:b*NumFeatures], f.inWt, f.inB, b-a, NumFeatures, C)
+	clear(f.skp[a*C : b*C])
+}
+
+// block runs gated residual block l on positions a..b-1, reading f.h and
+// writing f.hNext and f.skp.
+func (f *Forwarder) block(ws *fwdScratch, l, a, b int) {
+	cfg := f.cfg
+	n, C, K := f.n, cfg.Channels, cfg.Kernel
+	KC := K * C
+	d := cfg.Dilation(l)
+	blk := &f.blocks[l]
+	cond := f.cond[l]
+	const s = float32(1 / math.Sqrt2)
+	for i0 := a; i0 < b; i0 += tileRows {
+		rows := min(tileRows, b-i0)
+		col := ws.col[:rows*KC]
+		for r := 0; r < rows; r++ {
+			i := i0 + r
+			for k := 0; k < K; k++ {
+				dst := col[r*KC+k*C : r*KC+(k+1)*C]
+				src := i + (k-(K-1)/2)*d
+				if src < 0 || src >= n {
+					clear(dst)
+					continue
+				}
+				hs := f.h[src*C : (src+1)*C]
+				for j := range dst {
+					dst[j] = hs[j] + cond[j]
+				}
+			}
+		}
+		z := ws.z[:rows*2*C]
+		gemm(z, col, blk.convWt, blk.convB, rows, KC, 2*C)
+		g := ws.g[:rows*C]
+		for r := 0; r < rows; r++ {
+			zr := z[r*2*C : (r+1)*2*C]
+			gr := g[r*C : (r+1)*C]
+			for j := range gr {
+				gr[j] = float32(tanhDet(zr[j]) * sigmoidDet(zr[C+j]))
+			}
+		}
+		rs := ws.rs[:rows*2*C]
+		gemm(rs, g, blk.rsWt, blk.rsB, rows, C, 2*C)
+		for r := 0; r < rows; r++ {
+			i := i0 + r
+			rr := rs[r*2*C : (r+1)*2*C]
+			h := f.h[i*C : (i+1)*C]
+			hn := f.hNext[i*C : (i+1)*C]
+			sk := f.skp[i*C : (i+1)*C]
+			for j := range h {
+				hn[j] = float32(h[j]+rr[j]) * s
+				sk[j] += rr[C+j]
+			}
+		}
+	}
+}
+
+// head runs the output layers on rows a..b-1 of the output (positions
+// pos[a:b], or a..b-1 when pos is nil).
+func (f *Forwarder) head(ws *fwdScratch, pos []int, a, b int, logits []float32) {
+	C, O := f.cfg.Channels, f.cfg.Outputs()
+	sc := float32(1 / math.Sqrt(float64(f.cfg.Layers)))
+	for i0 := a; i0 < b; i0 += tileRows {
+		rows := min(tileRows, b-i0)
+		o := ws.o[:rows*C]
+		for r := 0; r < rows; r++ {
+			p := i0 + r
+			if pos != nil {
+				p = pos[p]
+			}
+			sk := f.skp[p*C : (p+1)*C]
+			or := o[r*C : (r+1)*C]
+			for j := range or {
+				or[j] = relu(float32(sk[j] * sc))
+			}
+		}
+		o2 := ws.o2[:rows*C]
+		gemm(o2, o, f.out1Wt, f.out1B, rows, C, C)
+		for j := range o2 {
+			o2[j] = relu(o2[j])
+		}
+		gemm(logits[i0*O:(i0+rows)*O], o2, f.outWt, f.outB, rows, C, O)
+	}
+}
+
+func relu(x float32) float32 {
+	if x > 0 {
+		return x
+	}
+	return 0
+}
+
+// dot returns bias + sum_j x[j]*w[j], summed in ascending j with every
+// product rounded to float32: the one order every kernel uses.
+func dot(bias float32, x, w []float32) float32 {
+	acc := bias
+	w = w[:len(x)]
+	for j, v := range x {
+		acc += float32(v * w[j])
+	}
+	return acc
+}
+
+// gemm computes dst[r*out+o] = dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
+// for rows r and outputs o, in blocks of 3 x 3 (bit-identical to dot: each
+// accumulator sees the same operations in the same order).
+func gemm(dst, x, wt, bias []float32, rows, in, out int) {
+	if len(dst) < rows*out || len(x) < rows*in || len(wt) < out*in || len(bias) < out {
+		panic("ardm: gemm: buffer too small")
+	}
+	r := 0
+	o3 := out - out%3
+	for ; r+3 <= rows; r += 3 {
+		x0 := x[r*in : r*in+in]
+		x1 := x[(r+1)*in : (r+1)*in+in]
+		x2 := x[(r+2)*in : (r+2)*in+in]
+		d0 := dst[r*out : r*out+out]
+		d1 := dst[(r+1)*out : (r+1)*out+out]
+		d2 := dst[(r+2)*out : (r+2)*out+out]
+		for o := 0; o < o3; o += 3 {
+			w0 := wt[o*in : o*in+in]
+			w1 := wt[(o+1)*in : (o+1)*in+in]
+			w2 := wt[(o+2)*in : (o+2)*in+in]
+			w1 = w1[:len(w0)]
+			w2 = w2[:len(w0)]
+			x1 := x1[:len(w0)]
+			x2 := x2[:len(w0)]
+			c00, c01, c02 := bias[o], bias[o+1], bias[o+2]
+			c10, c11, c12 := c00, c01, c02
+			c20, c21, c22 := c00, c01, c02
+			for j, v := range x0[:len(w0)] {
+				a0, a1, a2 := v, x1[j], x2[j]
+				w := w0[j]
+				c00 += float32(a0 * w)
+				c10 += float32(a1 * w)
+				c20 += float32(a2 * w)
+				w = w1[j]
+				c01 += float32(a0 * w)
+				c11 += float32(a1 * w)
+				c21 += float32(a2 * w)
+				w = w2[j]
+				c02 += float32(a0 * w)
+				c12 += float32(a1 * w)
+				c22 += float32(a2 * w)
+			}
+			d0[o], d0[o+1], d0[o+2] = c00, c01, c02
+			d1[o], d1[o+1], d1[o+2] = c10, c11, c12
+			d2[o], d2[o+1], d2[o+2] = c20, c21, c22
+		}
+		for o := o3; o < out; o++ {
+			w := wt[o*in : o*in+in]
+			d0[o] = dot(bias[o], x0, w)
+			d1[o] = dot(bias[o], x1, w)
+			d2[o] = dot(bias[o], x2, w)
+		}
+	}
+	for ; r < rows; r++ {
+		xr := x[r*in : r*in+in]
+		for o := 0; o < out; o++ {
+			dst[r*out+o] = dot(bias[o], xr, wt[o*in:o*in+in])
+		}
+	}
+}

@@ -1,0 +1,398 @@
+package ardm
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"flag"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// randomWeights returns weights for cfg with every parameter (biases and
+// the output layer included) drawn from seed, so that no layer is trivial.
+func randomWeights(cfg Config, seed uint64) *Weights {
+	w := NewWeights(cfg, seed)
+	rng := rand.New(rand.NewPCG(seed, 99))
+	for _, p := range w.Params() {
+		lim := 1 / math.Sqrt(float64(cfg.Channels))
+		for i := range p {
+			p[i] = float32((rng.Float64()*2 - 1) * lim * 1.5)
+		}
+	}
+	return w
+}
+
+// randomInput returns a stage input: smooth-ish audio, its stage value
+// and a random mask with t positions revealed.
+func randomInput(cfg Config, stage, n int, seed uint64) (values []uint16, mask []bool, t int) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	db := cfg.DigitBits()
+	values = make([]uint16, n)
+	mask = make([]bool, n)
+	phase := 0.0
+	for i := range values {
+		phase += 0.03 + 0.02*rng.Float64()
+		v := 32768 + 9000*math.Sin(phase) + 300*rng.NormFloat64()
+		x := uint16(math.Max(0, math.Min(65535, v)))
+		if rng.IntN(3) == 0 {
+			mask[i] = true
+			t++
+			values[i] = keepTop(x, stage*db)
+		} else {
+			values[i] = keepTop(x, (stage-1)*db)
+		}
+	}
+	return values, mask, t
+}
+
+func keepTop(x uint16, k int) uint16 {
+	if k <= 0 {
+		return 0
+	}
+	if k >= 16 {
+		return x
+	}
+	return x &^ (1<<uint(16-k) - 1)
+}
+
+// referenceForward is a literal float64 transcription of the network in
+// doc.go, used to check the kernels.
+func referenceForward(w *Weights, stage, t int, values []uint16, mask []bool) []float64 {
+	cfg := w.Config
+	n, C, K, O, E := len(values), cfg.Channels, cfg.Kernel, cfg.Outputs(), cfg.EmbedDim
+	feat := make([]float32, n*NumFeatures)
+	Features(cfg, stage, values, mask, feat)
+	emb := make([]float32, E)
+	Embedding(cfg, t, n, emb)
+	e := make([]float64, C)
+	for o := range e {
+		s := float64(w.EmbB[o])
+		for j := 0; j < E; j++ {
+			s += float64(emb[j]) * float64(w.EmbW[j*C+o])
+		}
+		e[o] = math.Tanh(s)
+	}
+	h := make([]float64, n*C)
+	for i := 0; i < n; i++ {
+		for o := 0; o < C; o++ {
+			s := float64(w.InB[o])
+			for j := 0; j < NumFeatures; j++ {
+				s += float64(feat[i*NumFeatures+j]) * float64(w.InW[j*C+o])
+			}
+			h[i*C+o] = s
+		}
+	}
+	skip := make([]float64, n*C)
+	for l, b := range w.Blocks {
+		d := cfg.Dilation(l)
+		y := make([]float64, n*C)
+		for o := 0; o < C; o++ {
+			c := 0.0
+			for j := 0; j < C; j++ {
+				c += e[j] * float64(b.CondW[j*C+o])
+			}
+			for i := 0; i < n; i++ {
+				y[i*C+o] = h[i*C+o] + c
+			}
+		}
+		hn := make([]float64, n*C)
+		for i := 0; i < n; i++ {
+			z := make([]float64, 2*C)
+			for o := range z {
+				z[o] = float64(b.ConvB[o])
+			}
+			for k := 0; k < K; k++ {
+				src := i + (k-(K-1)/2)*d
+				if src < 0 || src >= n {
+					continue
+				}
+				for j := 0; j < C; j++ {
+					for o := range z {
+						z[o] += y[src*C+j] * float64(b.ConvW[(k*C+j)*2*C+o])
+					}
+				}
+			}
+			g := make([]float64, C)
+			for j := range g {
+				g[j] = math.Tanh(z[j]) / (1 + math.Exp(-z[C+j]))
+			}
+			for o := 0; o < C; o++ {
+				r, s := float64(b.ResB[o]), float64(b.SkipB[o])
+				for j := 0; j < C; j++ {
+					r += g[j] * float64(b.ResW[j*C+o])
+					s += g[j] * float64(b.SkipW[j*C+o])
+				}
+				hn[i*C+o] = (h[i*C+o] + r) / math.Sqrt2
+				skip[i*C+o] += s
+			}
+		}
+		h = hn
+	}
+	out := make([]float64, n*O)
+	for i := 0; i < n; i++ {
+		o1 := make([]float64, C)
+		for j := range o1 {
+			o1[j] = math.Max(0, skip[i*C+j]/math.Sqrt(float64(cfg.Layers)))
+		}
+		o2 := make([]float64, C)
+		for o := range o2 {
+			s := float64(w.Out1B[o])
+			for j := 0; j < C; j++ {
+				s += o1[j] * float64(w.Out1W[j*C+o])
+			}
+			o2[o] = math.Max(0, s)
+		}
+		for o := 0; o < O; o++ {
+			s := float64(w.OutB[o])
+			for j := 0; j < C; j++ {
+				s += o2[j] * float64(w.OutW[j*O+o])
+			}
+			out[i*O+o] = s
+		}
+	}
+	return out
+}
+
+func smallConfig(b, channels, layers, kernel int) Config {
+	cfg := DefaultConfig()
+	cfg.Branching, cfg.Channels, cfg.Layers, cfg.Kernel = b, channels, layers, kernel
+	cfg.DilationCycle = 4
+	cfg.EmbedDim = 8
+	return cfg
+}
+
+// maxRelErr is max |got-want| / (max |want| + tiny) over all elements.
+func maxRelErr(got []float32, want []float64) float64 {
+	scale, diff := 1e-30, 0.0
+	for i := range want {
+		scale = math.Max(scale, math.Abs(want[i]))
+		diff = math.Max(diff, math.Abs(float64(got[i])-want[i]))
+	}
+	return diff / scale
+}
+
+func TestForwardMatchesReference(t *testing.T) {
+	tests := []struct {
+		name                  string
+		b, ch, layers, kernel int
+		stage, n              int
+	}{
+		{"b16", 16, 8, 3, 3, 2, 200},
+		{"b2-odd-channels", 2, 7, 5, 3, 9, 150},
+		{"b4-kernel5", 4, 10, 4, 5, 1, 97},
+		{"b256-kernel1", 256, 5, 2, 1, 2, 40},
+		{"tiny-n", 16, 6, 6, 3, 4, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig(tc.b, tc.ch, tc.layers, tc.kernel)
+			w := randomWeights(cfg, 5)
+			values, mask, rev := randomInput(cfg, tc.stage, tc.n, 11)
+			got := make([]float32, tc.n*cfg.Outputs())
+			w.Forward(tc.stage, rev, values, mask, got)
+			want := referenceForward(w, tc.stage, rev, values, mask)
+			if e := maxRelErr(got, want); e > 1e-5 || math.IsNaN(e) {
+				t.Fatalf("max relative error %.3g > 1e-5", e)
+			}
+		})
+	}
+}
+
+func TestForwardDeterministicAcrossWorkers(t *testing.T) {
+	cfg := smallConfig(16, 12, 4, 3)
+	w := randomWeights(cfg, 3)
+	n := 2000
+	values, mask, rev := randomInput(cfg, 2, n, 4)
+	want := make([]float32, n*cfg.Outputs())
+	f := NewForwarder(w)
+	f.SetWorkers(1)
+	f.Forward(2, rev, values, mask, want)
+	for _, workers := range []int{2, 3, 7, 0} {
+		got := make([]float32, len(want))
+		g := NewForwarder(w)
+		g.SetWorkers(workers)
+		g.Forward(2, rev, values, mask, got)
+		if i := firstBitDiff(got, want); i >= 0 {
+			t.Fatalf("workers=%d: logit %d differs: %v vs %v", workers, i, got[i], want[i])
+		}
+	}
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	got := make([]float32, len(want))
+	w.Forward(2, rev, values, mask, got)
+	if i := firstBitDiff(got, want); i >= 0 {
+		t.Fatalf("GOMAXPROCS=2: logit %d differs", i)
+	}
+	// Reusing a Forwarder gives the same bytes.
+	f.Forward(2, rev, values, mask, got)
+	if i := firstBitDiff(got, want); i >= 0 {
+		t.Fatalf("second call: logit %d differs", i)
+	}
+}
+
+func firstBitDiff(a, b []float32) int {
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestForwardAtMatchesForward(t *testing.T) {
+	cfg := smallConfig(4, 9, 3, 3)
+	w := randomWeights(cfg, 8)
+	n, O := 500, cfg.Outputs()
+	values, mask, rev := randomInput(cfg, 3, n, 2)
+	all := make([]float32, n*O)
+	f := NewForwarder(w)
+	f.Forward(3, rev, values, mask, all)
+	pos := []int{499, 0, 17, 17, 250, 3}
+	got := make([]float32, len(pos)*O)
+	f.ForwardAt(3, rev, values, mask, pos, got)
+	for j, p := range pos {
+		if i := firstBitDiff(got[j*O:(j+1)*O], all[p*O:(p+1)*O]); i >= 0 {
+			t.Fatalf("position %d output %d differs", p, i)
+		}
+	}
+}
+
+func TestGemmMatchesDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, sz := range [][3]int{{1, 1, 1}, {3, 3, 3}, {7, 5, 8}, {10, 96, 64}, {4, 2, 13}} {
+		rows, in, out := sz[0], sz[1], sz[2]
+		x := make([]float32, rows*in)
+		wt := make([]float32, out*in)
+		bias := make([]float32, out)
+		for _, s := range [][]float32{x, wt, bias} {
+			for i := range s {
+				s[i] = float32(rng.NormFloat64())
+			}
+		}
+		dst := make([]float32, rows*out)
+		gemm(dst, x, wt, bias, rows, in, out)
+		for r := 0; r < rows; r++ {
+			for o := 0; o < out; o++ {
+				want := dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
+				if math.Float32bits(dst[r*out+o]) != math.Float32bits(want) {
+					t.Fatalf("%v: element (%d,%d) = %v, dot gives %v", sz, r, o, dst[r*out+o], want)
+				}
+			}
+		}
+	}
+}
+
+// goldenLogitsHash runs a fixed forward and hashes the logits' bits.
+func goldenLogitsHash() string {
+	cfg := smallConfig(16, 16, 6, 3)
+	w := randomWeights(cfg, 42)
+	n := 1500
+	values, mask, rev := randomInput(cfg, 3, n, 43)
+	logits := make([]float32, n*cfg.Outputs())
+	w.Forward(3, rev, values, mask, logits)
+	h := sha256.New()
+	var buf [4]byte
+	for _, v := range logits {
+		binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
+		h.Write(buf[:])
+	}
+	probs := make([]float32, cfg.Branching)
+	for i := 0; i < n; i++ {
+		softmaxDet(logits[i*cfg.Outputs()+2*cfg.Branching:i*cfg.Outputs()+3*cfg.Branching], probs)
+		for _, p := range probs {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(p))
+			h.Write(buf[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+const goldenFile = "testdata/forward_golden.txt"
+
+// TestForwardGolden pins the exact bits of a forward pass (and softmax);
+// the same test binary run under qemu-aarch64 (TestForwardCrossArch) must
+// give the same hash.
+func TestForwardGolden(t *testing.T) {
+	got := goldenLogitsHash()
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goldenFile, []byte(got+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(goldenFile)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestForwardGolden -update)", err)
+	}
+	if got != strings.TrimSpace(string(want)) {
+		t.Fatalf("logits hash %s, golden %s (GOARCH=%s)", got, strings.TrimSpace(string(want)), runtime.GOARCH)
+	}
+}
+
+// TestForwardCrossArch builds this package's tests for arm64 and runs
+// TestForwardGolden under qemu-aarch64, where the compiler fuses
+// multiply-adds unless told not to.
+func TestForwardCrossArch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-arch check skipped in -short mode")
+	}
+	if runtime.GOARCH == "arm64" || os.Getenv("ARDM_IN_QEMU") != "" {
+		t.Skip("already on arm64")
+	}
+	qemu, err := exec.LookPath("qemu-aarch64")
+	if err != nil {
+		if qemu, err = exec.LookPath("qemu-aarch64-static"); err != nil {
+			t.Skip("qemu-aarch64 not installed (Debian package qemu-user)")
+		}
+	}
+	bin := filepath.Join(t.TempDir(), "ardm.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, ".")
+	build.Env = append(os.Environ(), "GOARCH=arm64", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building arm64 test binary: %v\n%s", err, out)
+	}
+	run := exec.Command(qemu, bin, "-test.run", "^TestForwardGolden$", "-test.v")
+	run.Env = append(os.Environ(), "ARDM_IN_QEMU=1")
+	out, err := run.CombinedOutput()
+	if err != nil {
+		t.Fatalf("arm64 forward differs from the golden hash: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: TestForwardGolden") {
+		t.Fatalf("arm64 run did not pass TestForwardGolden:\n%s", out)
+	}
+}
+
+func BenchmarkForward(b *testing.B) {
+	cfg := DefaultConfig()
+	w := randomWeights(cfg, 1)
+	n := 16000
+	values, mask, rev := randomInput(cfg, 2, n, 1)
+	logits := make([]float32, n*cfg.Outputs())
+	f := NewForwarder(w)
+	f.Forward(2, rev, values, mask, logits)
+	b.ReportAllocs()
+	b.SetBytes(int64(2 * n))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f.Forward(2, rev, values, mask, logits)
+	}
+	b.ReportMetric(forwardFLOPs(cfg, n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// forwardFLOPs counts the multiply-adds of one forward (2 FLOPs each).
+func forwardFLOPs(cfg Config, n int) float64 {
+	C, K, O := cfg.Channels, cfg.Kernel, cfg.Outputs()
+	perPos := NumFeatures*C + cfg.Layers*(K*C*2*C+2*C*C) + C*C + C*O
+	return 2 * float64(perPos) * float64(n)
+}
