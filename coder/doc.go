@@ -1,0 +1,125 @@
+// Package coder codes integer PCM losslessly into .ardm streams with the
+// probabilities of a learned Upscale ARDM (the Model interface; package
+// ardm implements it) and rANS, falling back per frame to model-free
+// coders whenever they are smaller.
+//
+// # Coding with a model
+//
+// A channel of a frame (n <= FrameLen samples) is coded as the top 16
+// bits of every sample, unsigned (x = v + 32768), followed by the bits
+// below them (24- and 32-bit input). With branching factor b the 16 bits
+// are S = 16/log2(b) base-b digits. For each stage s = 1..S:
+//
+//   - the order sigma is a permutation of 0..n-1 from PCG-DXSM seeded with
+//     (order seed, frame<<16 | channel<<8 | stage), shuffled by
+//     Fisher-Yates with Lemire's bounded draw (order.go);
+//   - Model.Policy(budget, n)[s-1] gives steps t_0=0 < ... < t_K=n; for
+//     each step one Model.Predict(s, t_k, values, mask, pos, probs) runs on
+//     the state values = x^(s) at revealed positions and x^(s-1)
+//     elsewhere, mask = revealed, pos = sigma[t_k:t_k+1] (the positions
+//     revealed in this step, in that order);
+//   - each position's b probabilities become integer frequencies out of
+//     2^31 in Quantize (the only float-to-integer step) and its digit is
+//     coded with rANS (64-bit state, 32-bit words, as ryg_rans's rans64).
+//
+// 8-bit input has its low 8 of 16 bits known zero: stages whose digits lie
+// entirely below the top 8 bits are not coded (log2(b) divides 8 for every
+// b, so these are whole stages). The last frame of a stream is simply
+// shorter: Predict is called with len(values) = n < FrameLen; no padding
+// is coded.
+//
+// The low bits of 24- and 32-bit input (8 or 16 bits) are coded after all
+// stages, sample by sample, in 8-bit chunks most significant first; each
+// chunk is a bit tree of 255 adaptive binary models (probability of a zero
+// in 2^-16 units, starting at 1/2, moved 1/32 of the way toward each coded
+// bit) coded in the same rANS stream.
+//
+// Symbols are encoded in reverse and decoded forward; no bits-back. The
+// decoder checks that the stream ends with every word read and the state
+// back at its initial 2^31.
+//
+// Model.Predict is called concurrently from several goroutines (one per
+// worker) and must be safe for that and deterministic.
+//
+// # Fallback coders
+//
+// Every channel of every frame is also coded without the model; the
+// smallest coding is stored, so no frame is ever bigger than raw PCM:
+//
+//   - constant: all samples equal (digital silence, DC);
+//   - verbatim: raw PCM;
+//   - fixed-rice: FLAC's fixed polynomial predictors (order 0..4, chosen
+//     by the sum of absolute residuals) with partitioned Rice codes.
+//
+// # Stream format (version 1)
+//
+// All integers are little-endian. The header (73 bytes):
+//
+//	offset size field
+//	0      4    magic "ARDM"
+//	4      1    version (1)
+//	5      32   model content hash (Model.Hash); all zero: no model
+//	37     4    sample rate, Hz (1..2^30)
+//	41     1    channels (1..8)
+//	42     1    original bit depth (8, 16, 24 or 32)
+//	43     8    samples per channel (int64), or -1 if unknown when written
+//	51     4    frame length, samples per channel (1..2^20)
+//	55     2    branching factor (2, 4, 16, 256; 0 without a model)
+//	57     4    budget: network calls per frame and channel (0: one per position)
+//	61     8    order seed
+//	69     4    CRC-32C (Castagnoli) of bytes 0..68
+//
+// Then frame records, one per frame (every channel), in order, and one
+// end record. A frame record for C channels:
+//
+//	1      'F' (0x46)
+//	4      n, samples per channel in this frame (1..frame length; only the
+//	       last frame may be shorter)
+//	5*C    per channel: coder (1 byte: 0 constant, 1 verbatim,
+//	       2 fixed-rice, 3 model), payload length (4 bytes, at most
+//	       2*n*ceil(depth/8)+64)
+//	4      CRC-32C of the frame's decoded PCM (see below)
+//	4      CRC-32C of this record's bytes so far
+//	...    the C payloads, channel 0 first
+//
+// The end record:
+//
+//	1      'E' (0x45)
+//	8      samples per channel in the whole stream
+//	16     MD5 of the whole decoded PCM
+//	4      CRC-32C of this record's bytes so far
+//
+// The checksums cover the PCM interleaved (sample i of channel 0, of
+// channel 1, ..., then sample i+1), each sample as a two's-complement
+// little-endian integer of ceil(depth/8) bytes, 8-bit samples signed
+// (-128..127), which is what FLAC's MD5 covers. Frames decode
+// independently, so a reader decodes them in parallel; every frame's CRC
+// is checked as it is decoded and the MD5 at the end.
+//
+// Payloads:
+//
+//   - constant: the sample as a zig-zag varint (encoding/binary Uvarint).
+//   - verbatim: n samples of ceil(depth/8) bytes, two's complement,
+//     little-endian.
+//   - fixed-rice: a bit stream, most significant bit first, zero-padded to
+//     a byte: order (3 bits, 0..4), wasted bits w (5 bits: every sample is
+//     a multiple of 2^w and is coded shifted right by w), order warm-up
+//     samples (depth-w bits each, two's complement), partition order p
+//     (4 bits, 0..8), then 2^p partitions of the n-order residuals
+//     (partition j holds residuals j*m/2^p up to (j+1)*m/2^p, m = n-order),
+//     each a Rice parameter k (6 bits, at most depth+5) and its residuals
+//     zig-zag mapped, each a unary quotient (q zero bits, then a one) and
+//     k low bits.
+//   - model: the rANS stream: the final encoder state (8 bytes) followed by
+//     the 32-bit words in the order the decoder reads them.
+//
+// # Errors
+//
+// A stream that does not start with the magic gives ErrMagic, another
+// version an UnsupportedVersionError, a model with another hash a
+// *WrongModelError naming the hash needed. Damage is a *CorruptInputError
+// with the byte offset (matching io.ErrUnexpectedEOF when the stream is
+// truncated), and decoded PCM that does not match its checksum a
+// *ChecksumError (matching ErrChecksum). Every length is checked against
+// the limits above before anything is allocated.
+package coder

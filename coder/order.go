@@ -1,0 +1,36 @@
+package coder
+
+import (
+	"math/bits"
+	"math/rand/v2"
+)
+
+// codingOrder writes to dst (len n) the positions 0..n-1 in the order they
+// are revealed in one stage of one frame of one channel: dst[t] is the
+// position revealed t-th (sigma^-1(t) in the paper's notation). The order
+// is a Fisher-Yates shuffle driven by PCG-DXSM seeded with the stream's
+// order seed and (frame<<16 | channel<<8 | stage); the bounded draw is
+// Lemire's multiply-shift with rejection, written out here so the order
+// depends only on the PCG algorithm, never on a library's helper.
+func codingOrder(seed uint64, frame int64, channel, stage int, dst []int) {
+	src := rand.NewPCG(seed, uint64(frame)<<16|uint64(channel&0xff)<<8|uint64(stage&0xff))
+	for i := range dst {
+		dst[i] = i
+	}
+	for i := len(dst) - 1; i > 0; i-- {
+		j := boundedRand(src, uint64(i+1))
+		dst[i], dst[j] = dst[j], dst[i]
+	}
+}
+
+// boundedRand returns a uniform value in [0, n).
+func boundedRand(src *rand.PCG, n uint64) uint64 {
+	hi, lo := bits.Mul64(src.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(src.Uint64(), n)
+		}
+	}
+	return hi
+}
