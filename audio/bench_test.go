@@ -1,0 +1,41 @@
+package audio
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchPCM is a deterministic stereo PCM of the given depth and length.
+func benchPCM(depth, frames int) *PCM {
+	s := wavSpec{channels: 2, rate: 44100, bits: depth, frames: frames, seed: 99}
+	return &PCM{Format: Format{SampleRate: s.rate, BitDepth: depth, Channels: 2}, Data: s.samples()}
+}
+
+func benchmarkWAV(b *testing.B, read bool) {
+	for _, depth := range []int{8, 16, 24, 32} {
+		for _, frames := range []int{16000, 441000} {
+			p := benchPCM(depth, frames)
+			enc, err := Encode(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("%dbit-%dframes", depth, frames), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(enc)))
+				for b.Loop() {
+					if read {
+						_, err = Decode(enc, "bench")
+					} else {
+						_, err = Encode(p)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkRead(b *testing.B)  { benchmarkWAV(b, true) }
+func BenchmarkWrite(b *testing.B) { benchmarkWAV(b, false) }
