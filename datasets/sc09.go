@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
@@ -144,6 +145,9 @@ type LoadOptions struct {
 	// files done and the total. Calls come from several goroutines, one at
 	// a time.
 	Progress func(done, total int)
+	// Context, when set, stops the load early: LoadSC09 then returns its
+	// error.
+	Context context.Context
 }
 
 // Set is a loaded SC09 directory.
@@ -212,9 +216,9 @@ func WhichSet(name string, validationPercent, testingPercent float64) string {
 	return Training
 }
 
-// readList reads a Speech Commands list file into a set of slash paths. A
+// readSplitList reads a Speech Commands list file into a set of slash paths. A
 // missing file gives (nil, false, nil).
-func readList(file string) (map[string]bool, bool, error) {
+func readSplitList(file string) (map[string]bool, bool, error) {
 	f, err := os.Open(file)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -253,6 +257,10 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 	}
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.GOMAXPROCS(0)
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	if opts.ValidationPercent == 0 && opts.TestingPercent == 0 {
 		opts.ValidationPercent, opts.TestingPercent = 10, 10
@@ -300,11 +308,11 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 	slices.Sort(files)
 	rep.Files = len(files)
 
-	val, haveVal, err := readList(filepath.Join(dir, "validation_list.txt"))
+	val, haveVal, err := readSplitList(filepath.Join(dir, "validation_list.txt"))
 	if err != nil {
 		return nil, err
 	}
-	test, haveTest, err := readList(filepath.Join(dir, "testing_list.txt"))
+	test, haveTest, err := readSplitList(filepath.Join(dir, "testing_list.txt"))
 	if err != nil {
 		return nil, err
 	}
@@ -371,6 +379,9 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 	for range min(opts.Jobs, len(todo)) {
 		wg.Go(func() {
 			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain
+				}
 				clips[j.i], ok[j.i] = loadClip(dir, j.path, j.split, opts.Length)
 				if opts.Progress != nil {
 					mu.Lock()
@@ -386,6 +397,9 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("datasets: loading %s: %w", dir, err)
+	}
 
 	set := &Set{Dir: dir, Length: opts.Length}
 	for i, c := range clips {

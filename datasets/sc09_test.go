@@ -2,6 +2,8 @@ package datasets
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -336,6 +338,11 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := LoadSC09(empty, LoadOptions{Splits: []string{"dev"}}); err == nil {
 		t.Error("unknown split gave no error")
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := LoadSC09(filepath.Join("testdata", "sc09tiny"), LoadOptions{Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled load: %v", err)
+	}
 }
 
 // manifest reads MANIFEST.tsv of a shared data folder: file -> columns.
@@ -373,13 +380,11 @@ func manifest(t *testing.T, dir string) []map[string]string {
 // shared folder is absent (CI has it).
 func sharedData(t *testing.T, name string) string {
 	t.Helper()
-	for _, d := range []string{filepath.Join("..", "..", "shared", "data", name), filepath.Join("/work", "shared", "data", name)} {
-		if _, err := os.Stat(filepath.Join(d, "MANIFEST.tsv")); err == nil {
-			return d
-		}
+	d := filepath.Join("..", "..", "shared", "data", name)
+	if _, err := os.Stat(filepath.Join(d, "MANIFEST.tsv")); err != nil {
+		t.Skipf("shared data %s not found", d)
 	}
-	t.Skipf("shared data %s not found", name)
-	return ""
+	return d
 }
 
 // TestLoadRealSC09 checks the loader against the manifests of the real

@@ -73,6 +73,9 @@ type Stats struct {
 	// SpeakersInSeveralSplits lists speakers found in more than one split
 	// (a leak between training and evaluation when not empty).
 	SpeakersInSeveralSplits []string `json:"speakers_in_several_splits,omitempty"`
+	// Load is the loader's report when the clips came from a Speech
+	// Commands directory (ComputeStats leaves it nil; the caller sets it).
+	Load *Report `json:"load,omitempty"`
 }
 
 // Levels returns the peak and RMS level of samples in dBFS, relative to
@@ -248,6 +251,18 @@ func (st *Stats) Text() string {
 	}
 	for _, s := range st.Skipped {
 		fmt.Fprintf(&b, "skipped %s: %s\n", s.Path, strings.Join(s.Issues, "; "))
+	}
+	if r := st.Load; r != nil {
+		fmt.Fprintf(&b, "splits from %s; %d digit-word files, %d loaded\n", r.SplitSource, r.Files, r.Loaded)
+		if len(r.OtherDirs) > 0 {
+			fmt.Fprintf(&b, "ignored directories: %s\n", strings.Join(r.OtherDirs, " "))
+		}
+		if n := len(r.ListedMissing); n > 0 {
+			fmt.Fprintf(&b, "listed but missing (%d): %s\n", n, strings.Join(r.ListedMissing, " "))
+		}
+		if n := len(r.ListDisagrees); n > 0 {
+			fmt.Fprintf(&b, "split lists differ from which_set (%d, lists win): %s\n", n, strings.Join(r.ListDisagrees, " "))
+		}
 	}
 	if n := len(st.SpeakersInSeveralSplits); n > 0 {
 		fmt.Fprintf(&b, "speakers in several splits (%d): %s\n", n, strings.Join(st.SpeakersInSeveralSplits, " "))

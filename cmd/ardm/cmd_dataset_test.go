@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ardm-dev/ardm/datasets"
+)
+
+// runDatasetCapture runs the CLI with args and returns its exit code,
+// stdout and stderr.
+func runDatasetCapture(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldOut, oldErr := os.Stdout, os.Stderr
+	os.Stdout, os.Stderr = outW, errW
+	outC, errC := make(chan string), make(chan string)
+	go func() { b, _ := io.ReadAll(outR); outC <- string(b) }()
+	go func() { b, _ := io.ReadAll(errR); errC <- string(b) }()
+	code := run(args)
+	os.Stdout, os.Stderr = oldOut, oldErr
+	outW.Close()
+	errW.Close()
+	return code, <-outC, <-errC
+}
+
+var tinySC09 = filepath.Join("..", "..", "datasets", "testdata", "sc09tiny")
+
+func TestDatasetPrepareAndStatsFixture(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "shards")
+	code, stdout, stderr := runDatasetCapture(t, "--json", "dataset", "prepare", "--in", tinySC09, "--out", out, "--length", "400")
+	// The fixture has two unreadable files and one at 8 kHz: exit 3, shards written anyway.
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr)
+	}
+	var res prepareResult
+	if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &res); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
+	}
+	if res.Clips != 8 || res.Skipped != 3 || res.Files != 11 || res.Shards != 3 || res.SplitSource != "lists" ||
+		res.PerSplit[datasets.Training] != 5 || res.PerSplit[datasets.Validation] != 2 || res.PerSplit[datasets.Testing] != 1 {
+		t.Errorf("result %+v", res)
+	}
+	if !strings.Contains(stderr, `"skipped six/spk000_nohash_4.wav: unreadable`) {
+		t.Errorf("stderr does not name the skipped file:\n%s", stderr)
+	}
+
+	code, stdout, stderr = runDatasetCapture(t, "--json", "dataset", "stats", out)
+	if code != exitOK {
+		t.Fatalf("stats exit %d: %s", code, stderr)
+	}
+	var st datasets.Stats
+	if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &st); err != nil {
+		t.Fatalf("stats stdout is not one JSON object: %v\n%s", err, stdout)
+	}
+	if st.Kind != "shards" || st.Length != 400 || len(st.Skipped) != 3 || st.IssueCounts["unreadable"] != 2 {
+		t.Errorf("stats kind %s length %d skipped %d issues %v", st.Kind, st.Length, len(st.Skipped), st.IssueCounts)
+	}
+	got := make(map[string]int)
+	for _, s := range st.Splits {
+		got[s.Split] = s.Clips
+	}
+	if got["training"] != 5 || got["validation"] != 2 || got["testing"] != 1 || got["all"] != 8 {
+		t.Errorf("stats clips per split %v", got)
+	}
+
+	// The same numbers straight from the Speech Commands folder, as text.
+	code, stdout, _ = runDatasetCapture(t, "dataset", "stats", tinySC09)
+	if code != exitOK {
+		t.Fatalf("stats on the folder: exit %d", code)
+	}
+	for _, want := range []string{"(speech-commands)", "splits from lists", "listed but missing (1): nine/gone_nohash_0.wav", "split lists differ from which_set (1, lists win): one/spk001_nohash_0.wav", "skipped three/spk004_nohash_0.wav: rate"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stats text lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	// A damaged shard is an integrity failure.
+	shard := filepath.Join(out, "training-0000.pcm")
+	b, err := os.ReadFile(shard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[100] ^= 0x40
+	if err := os.WriteFile(shard, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runDatasetCapture(t, "dataset", "stats", out)
+	if code != exitIntegrity || !strings.Contains(stderr, "checksum mismatch") {
+		t.Errorf("damaged shard: exit %d, stderr %s", code, stderr)
+	}
+}
+
+func TestDatasetPrepareRealSplit(t *testing.T) {
+	in := filepath.Join("..", "..", "..", "shared", "data", "sc09-real-dev")
+	if _, err := os.Stat(in); err != nil {
+		t.Skip("../shared/data/sc09-real-dev not found")
+	}
+	out := t.TempDir()
+	code, stdout, stderr := runDatasetCapture(t, "dataset", "prepare", "-q", "--in", in, "--out", out, "--split", "val")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "16 clips of 16000 samples in 1 shards") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	clips, err := datasets.ReadShards(out, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range clips {
+		if c.Split != datasets.Validation || len(c.Samples) != datasets.ClipLength {
+			t.Fatalf("%s: split %s, %d samples", c.Path, c.Split, len(c.Samples))
+		}
+	}
+	if len(clips) != 16 {
+		t.Errorf("%d clips, want the 16 of validation_list.txt", len(clips))
+	}
+}
+
+func TestDatasetUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"no out", []string{"dataset", "prepare", "--in", tinySC09}},
+		{"same dirs", []string{"dataset", "prepare", "--in", dir, "--out", dir}},
+		{"bad split", []string{"dataset", "prepare", "--in", tinySC09, "--out", dir, "--split", "dev"}},
+		{"bad length", []string{"dataset", "prepare", "--in", tinySC09, "--out", dir, "--length", "0"}},
+		{"stats without dir", []string{"dataset", "stats"}},
+		{"unknown subcommand flag", []string{"dataset", "stats", "--nope", dir}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if code, _, stderr := runDatasetCapture(t, tc.args...); code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr %s", code, exitUsage, stderr)
+			}
+		})
+	}
+	// A folder with no digit words is an error, not a usage error.
+	if code, _, _ := runDatasetCapture(t, "dataset", "stats", dir); code != exitError {
+		t.Errorf("empty folder: exit %d, want %d", code, exitError)
+	}
+}
