@@ -1,0 +1,41 @@
+// Package ardm defines, trains and runs Upscale ARDMs (Hoogeboom et al.,
+// "Autoregressive Diffusion Models", ICLR 2022) over 16-bit audio.
+//
+// # Data and stages
+//
+// A channel of 16-bit PCM is shifted to unsigned x in 0..65535. With
+// branching factor b the value has S = 16/log2(b) base-b digits, most
+// significant first; x^(s) is x with its lowest S-s digits zeroed, and
+// stage s generates digit s given x^(s-1) (package audio does the digit
+// arithmetic).
+//
+// # Network (the one definition; training graph and inference kernels
+// both implement exactly this)
+//
+// Input: Features (features.go) gives NumFeatures values per position from
+// the stage, the values and the mask; Embedding gives the revealed-fraction
+// embedding emb (EmbedDim) for t revealed of n positions. With C channels:
+//
+//	e   = tanh(emb·EmbW + EmbB)                      (C)
+//	h_0 = feat·InW + InB                             (n, C) no activation
+//	for block l = 0..Layers-1, dilation d = Config.Dilation(l):
+//	    y  = h_l + e·CondW_l                         (bias broadcast over positions)
+//	    z  = ConvB_l + sum_k y[i+(k-(K-1)/2)*d]·ConvW_l[k]   (n, 2C), zero padding
+//	    g  = tanh(z[:, :C]) * sigmoid(z[:, C:])
+//	    h_{l+1} = (h_l + g·ResW_l + ResB_l) * float32(1/sqrt(2))
+//	    skip   += g·SkipW_l + SkipB_l
+//	o1 = relu(skip * float32(1/sqrt(Layers)))
+//	o2 = relu(o1·Out1W + Out1B)
+//	logits = o2·OutW + OutB                          (n, Stages*b)
+//
+// With the softmax head, stage s's b-way distribution at position i is the
+// softmax of logits[i, (s-1)*b : s*b].
+//
+// # Objective
+//
+// Per example: draw a stage s, t ~ U{0..n-1} and a permutation sigma of the
+// n positions; mask = sigma < t. Loss = -(n/(n-t)) * sum over unrevealed i
+// of log p(digit_s(x_i) | input), which divided by n ln 2 is an unbiased
+// estimate of stage s's bound in bits per sample; the total bound is the sum
+// over stages.
+package ardm
