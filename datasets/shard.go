@@ -26,6 +26,7 @@ const (
 	ShardClips = 4096
 
 	shardMagic      = "ARDMSH"
+	maxClipLength   = 1 << 30
 	shardHeaderSize = 16
 	indexFormat     = "ardm-shards"
 )
@@ -287,15 +288,27 @@ func (idx *ShardIndex) check() error {
 	bad := func(format string, a ...any) error {
 		return &CorruptShardError{File: IndexFile, Detail: fmt.Sprintf(format, a...)}
 	}
-	if idx.Length <= 0 {
+	if idx.Length <= 0 || idx.Length > maxClipLength {
 		return bad("clip length %d", idx.Length)
+	}
+	// The slot tables below are as large as the index's clip list, never
+	// larger, whatever the shard entries claim.
+	total := 0
+	for _, s := range idx.Shards {
+		if s.Clips < 0 || s.Clips > len(idx.Clips) {
+			return bad("shard %s: %d clips, the index lists %d", s.File, s.Clips, len(idx.Clips))
+		}
+		total += s.Clips
+	}
+	if total != len(idx.Clips) {
+		return bad("shards hold %d clips, the index lists %d", total, len(idx.Clips))
 	}
 	used := make([][]bool, len(idx.Shards))
 	for i, s := range idx.Shards {
-		if s.File != filepath.Base(s.File) || s.File == "." || s.File == ".." {
+		if s.File != filepath.Base(s.File) || s.File == "." || s.File == ".." || s.File == IndexFile {
 			return bad("shard file name %q", s.File)
 		}
-		if s.Clips < 0 || s.Bytes != int64(shardHeaderSize)+int64(s.Clips)*int64(idx.Length)*2 {
+		if s.Bytes != int64(shardHeaderSize)+int64(s.Clips)*int64(idx.Length)*2 {
 			return bad("shard %s: %d bytes for %d clips of %d samples", s.File, s.Bytes, s.Clips, idx.Length)
 		}
 		used[i] = make([]bool, s.Clips)

@@ -259,3 +259,44 @@ func BenchmarkReadShards(b *testing.B) {
 		}
 	}
 }
+
+// FuzzReadShards feeds arbitrary index files next to a valid shard:
+// ReadShards must return clips or an error, never panic.
+func FuzzReadShards(f *testing.F) {
+	seedDir := f.TempDir()
+	if err := WriteShards(seedDir, randomClips(6, 8, 1)); err != nil {
+		f.Fatal(err)
+	}
+	good, err := os.ReadFile(filepath.Join(seedDir, IndexFile))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add([]byte(`{"format":"ardm-shards","version":1,"length":8,"shards":[{"file":"training-0000.pcm","split":"training","clips":1000000000000,"bytes":16}],"clips":[]}`))
+	f.Add([]byte(`{"format":"ardm-shards","version":1,"length":4611686018427387904,"shards":[],"clips":[]}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, index []byte) {
+		dir := t.TempDir()
+		for _, e := range []string{"training-0000.pcm", "validation-0000.pcm", "testing-0000.pcm"} {
+			b, err := os.ReadFile(filepath.Join(seedDir, e))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, e), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, IndexFile), index, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		clips, err := ReadShards(dir, "")
+		if err != nil {
+			return
+		}
+		for _, c := range clips {
+			if len(c.Samples) != 8 {
+				t.Fatalf("clip %s has %d samples", c.Path, len(c.Samples))
+			}
+		}
+	})
+}
