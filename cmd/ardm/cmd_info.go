@@ -106,6 +106,8 @@ func infoFile(path string, opts infoOptions) (any, string, error) {
 		return nil, "", fmt.Errorf("%s: empty file", name)
 	case bytes.HasPrefix(m, []byte("RIFF")), bytes.HasPrefix(m, []byte("RIFX")), bytes.HasPrefix(m, []byte("RF64")):
 		return wavInfo(r, name, opts)
+	case isArdmStream(m):
+		return ardmInfo(r, name, opts)
 	default:
 		return nil, "", fmt.Errorf("%s: unknown file type (starts with %q); info reads WAV files", name, m[:min(n, 4)])
 	}

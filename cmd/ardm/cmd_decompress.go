@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ardm-dev/ardm/audio"
+	"github.com/ardm-dev/ardm/coder"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newDecompressCmd) }
+
+// decompressOptions are the flags of `ardm decompress`.
+type decompressOptions struct {
+	Model   string
+	Out     string
+	OutDir  string
+	Workers int
+}
+
+func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint the stream was made with (default: the built-in model; not needed for streams made with --no-model)")
+	f.StringVarP(&o.Out, "output", "o", "", `output WAV ("-" for stdout; default IN with .wav)`)
+	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
+	f.IntVar(&o.Workers, "workers", 0, "frames and channels decoded at once (default GOMAXPROCS)")
+}
+
+func newDecompressCmd() *cobra.Command {
+	var opts decompressOptions
+	cmd := &cobra.Command{
+		Use:   "decompress IN.ardm... [-o OUT.wav | --out-dir DIR]",
+		Short: "Decode .ardm streams back to the exact WAV samples",
+		Long: `decompress decodes each .ardm stream to a WAV file with exactly the samples,
+rate, channels and bit depth that were compressed. Every frame's CRC and the
+MD5 of the whole PCM are checked.
+
+Inputs: .ardm files, "-" for standard input. Outputs: IN.wav next to each
+input, in --out-dir, or -o (one input; "-" for standard output), written to a
+temporary file and renamed only on success. A stream made with a model needs
+that model (--model); the error names the hash it needs. A corrupt or
+truncated stream, a checksum mismatch or the wrong model exit with status 4.
+
+Example:
+  ardm decompress --model sc09.ckpt clip.ardm -o clip.wav
+
+` + exitStatusHelp,
+		Args: cobra.MinimumNArgs(1),
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Workers < 0 {
+				return usageErr("--workers must be >= 0")
+			}
+			if len(args) > 1 && opts.Out != "" {
+				return usageErr("-o takes one input; use --out-dir for several")
+			}
+			if len(args) > 1 && opts.OutDir == "" {
+				return usageErr("several inputs need --out-dir")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDecompress(cmd.Context(), opts, args)
+		},
+	}
+	opts.AddFlags(cmd)
+	return cmd
+}
+
+// decompressResult is the --json record of one decoded file.
+type decompressResult struct {
+	File     string  `json:"file"`
+	Output   string  `json:"output"`
+	Samples  int     `json:"samples"`
+	Channels int     `json:"channels"`
+	Seconds  float64 `json:"seconds"`
+	Realtime float64 `json:"x_realtime"`
+}
+
+func runDecompress(ctx context.Context, opts decompressOptions, args []string) error {
+	if opts.OutDir != "" {
+		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+			return err
+		}
+	}
+	models := map[[32]byte]coder.Model{} // loaded once per hash
+	failed := 0
+	var last error
+	for _, in := range args {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res, err := decompressFile(ctx, opts, in, models)
+		if err != nil {
+			if len(args) == 1 {
+				return err
+			}
+			failed++
+			last = err
+			logf("ardm: decompress: %v", err)
+			continue
+		}
+		printResult(res, fmt.Sprintf("%s -> %s: %d samples x %d channels, %.1fx real time\n", res.File, res.Output, res.Samples, res.Channels, res.Realtime))
+	}
+	if failed > 0 {
+		return withCode(exitPartial, fmt.Errorf("decompress: %d of %d inputs failed (last: %v)", failed, len(args), last))
+	}
+	return nil
+}
+
+func decompressFile(ctx context.Context, opts decompressOptions, in string, models map[[32]byte]coder.Model) (*decompressResult, error) {
+	start := time.Now()
+	f, name, err := openInput(in)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	// The model is needed only if the header names one; a damaged header
+	// is reported by NewReader.
+	var m coder.Model
+	if head, _ := br.Peek(37); len(head) == 37 && string(head[:4]) == coder.Magic && head[4] == coder.Version {
+		var hash [32]byte
+		copy(hash[:], head[5:37])
+		if hash != ([32]byte{}) {
+			if m = models[hash]; m == nil {
+				if m, err = codecModel(opts.Model, false); err != nil {
+					return nil, err
+				}
+				models[hash] = m
+			}
+		}
+	}
+	var dopts []coder.Option
+	if opts.Workers > 0 {
+		dopts = append(dopts, coder.WithWorkers(opts.Workers))
+	}
+	r, err := coder.NewReader(br, m, dopts...)
+	if err != nil {
+		return nil, integrity(fmt.Errorf("%s: %w", name, err))
+	}
+	h := r.Header()
+	prog := newProgress("decompress "+name, int(max(h.Samples, 0)))
+	pcm := &audio.PCM{Format: r.Format(), Data: make([][]int32, h.Format.Channels)}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p, err := r.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, integrity(fmt.Errorf("%s: %w", name, err))
+		}
+		for c := range pcm.Data {
+			pcm.Data[c] = append(pcm.Data[c], p.Data[c]...)
+		}
+		prog.Add(p.Frames(), "")
+	}
+	prog.Done("")
+	outPath := outputPath(in, opts.Out, opts.OutDir, ".wav")
+	if outPath == "-" {
+		b, err := audio.Encode(pcm)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stdout.Write(b); err != nil {
+			return nil, err
+		}
+	} else if err := audio.WriteFile(outPath, pcm); err != nil {
+		return nil, err
+	}
+	res := &decompressResult{File: name, Output: outPath, Samples: pcm.Frames(), Channels: pcm.Channels, Seconds: time.Since(start).Seconds()}
+	if res.Seconds > 0 {
+		res.Realtime = float64(res.Samples) / float64(pcm.SampleRate) / res.Seconds
+	}
+	return res, nil
+}
