@@ -258,3 +258,136 @@ func TestBoundErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCodeFile(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		b      int
+		frame  int
+		pcm    *audio.PCM
+		budget int
+	}{
+		{"mono b16 budget 8", 16, 64, testPCM(150, 4), 8},
+		{"mono b256 full", 256, 32, testPCM(70, 5), 0},
+		{"stereo b4 budget 16", 4, 64, &audio.PCM{Format: audio.Format{SampleRate: 16000, BitDepth: 16, Channels: 2},
+			Data: [][]int32{testPCM(100, 6).Data[0], testPCM(100, 7).Data[0]}}, 16},
+		{"24-bit", 16, 64, func() *audio.PCM {
+			p := testPCM(100, 8)
+			p.BitDepth = 24
+			for i := range p.Data[0] {
+				p.Data[0][i] = p.Data[0][i]<<8 | int32(i&0xff)
+			}
+			return p
+		}(), 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newForwardModel(tinyModel(tc.b, tc.frame, 3), ardm.AllocEqual)
+			c, err := CodeFile(ctx, m, tc.pcm, tc.budget, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			samples := tc.pcm.Frames() * len(tc.pcm.Data)
+			if !c.Exact || c.Bytes <= 0 || math.Abs(c.BitsPerSample-float64(c.Bytes)*8/float64(samples)) > 1e-12 {
+				t.Errorf("coded %+v", c)
+			}
+			c2, err := CodeFile(ctx, m, tc.pcm, tc.budget, 1)
+			if err != nil || c2.Bytes != c.Bytes {
+				t.Errorf("second run: %d bytes (%v), first %d", c2.Bytes, err, c.Bytes)
+			}
+		})
+	}
+	m := newForwardModel(tinyModel(16, 64, 3), ardm.AllocEqual)
+	if _, err := CodeFile(ctx, m, &audio.PCM{Format: audio.Format{SampleRate: 16000, BitDepth: 16, Channels: 1}, Data: [][]int32{{}}}, 0, 1); err == nil {
+		t.Error("no error for empty PCM")
+	}
+}
+
+func TestSamePCM(t *testing.T) {
+	base := func() *audio.PCM { return testPCM(10, 1) }
+	tests := []struct {
+		name   string
+		modify func(p *audio.PCM)
+		ok     bool
+	}{
+		{"equal", func(p *audio.PCM) {}, true},
+		{"one sample", func(p *audio.PCM) { p.Data[0][7]++ }, false},
+		{"shorter", func(p *audio.PCM) { p.Data[0] = p.Data[0][:9] }, false},
+		{"rate", func(p *audio.PCM) { p.SampleRate = 8000 }, false},
+		{"channels", func(p *audio.PCM) { p.Data = append(p.Data, p.Data[0]) }, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := base()
+			tc.modify(got)
+			if err := samePCM(base(), got); (err == nil) != tc.ok {
+				t.Errorf("samePCM = %v, want ok %v", err, tc.ok)
+			}
+		})
+	}
+}
+
+// oracleModel knows the signal of a single-frame, single-channel file and
+// gives its true digit probability p, the rest spread evenly: coding it
+// costs exactly -log2 p bits per digit, so the coder's overhead over the
+// policy bound is measurable.
+type oracleModel struct {
+	x []uint16
+	b int
+	p float32
+}
+
+func (o *oracleModel) Hash() [32]byte { return [32]byte{1, 2, 3} }
+func (o *oracleModel) FrameLen() int  { return len(o.x) }
+func (o *oracleModel) Branching() int { return o.b }
+func (o *oracleModel) Policy(budget, n int) [][]int {
+	lt := make([][]float64, audio.Stages(o.b))
+	for s := range lt {
+		lt[s] = []float64{1, 0.5}
+	}
+	p, err := ardm.NewPolicy(lt, budget, n, ardm.AllocEqual)
+	if err != nil {
+		panic(err)
+	}
+	return p.Steps
+}
+func (o *oracleModel) Predict(stage, t int, values []uint16, mask []bool, pos []int, dst []float32) {
+	rest := (1 - o.p) / float32(o.b-1)
+	for j, p := range pos {
+		d := audio.Digit(o.x[p], o.b, stage)
+		for k := 0; k < o.b; k++ {
+			dst[j*o.b+k] = rest
+		}
+		dst[j*o.b+d] = o.p
+	}
+}
+
+func TestCodingOverhead(t *testing.T) {
+	const n = 4000
+	pcm := testPCM(n, 9)
+	x := make([]uint16, n)
+	for i, v := range pcm.Data[0] {
+		x[i] = audio.ToUnsigned16(v)
+	}
+	for _, b := range []int{4, 16, 256} {
+		o := &oracleModel{x: x, b: b, p: 0.9}
+		pol, stages, _, err := PolicyBound(context.Background(), o, pcm, "o", 40, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := -float64(audio.Stages(b)) * math.Log2(float64(float32(0.9)))
+		if math.Abs(pol-want) > 1e-6 || len(stages) != audio.Stages(b) {
+			t.Errorf("b=%d: policy bound %v, want %v", b, pol, want)
+		}
+		c, err := CodeFile(context.Background(), o, pcm, 40, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		over := float64(c.Bytes)*8 - pol*n // bits
+		if over < 0 || over > 8*200 {
+			t.Errorf("b=%d: coded %d bytes for a %.0f-bit policy bound: overhead %.0f bits", b, c.Bytes, pol*n, over)
+		}
+		t.Logf("b=%d: policy %.4f, coded %.4f bits/sample, overhead %.0f bytes", b, pol, c.BitsPerSample, over/8)
+	}
+}

@@ -110,6 +110,10 @@ type BudgetSummary struct {
 	DecodeSpeed float64 `json:"decode_speed"`
 	// AllExact is set when every coded file decoded bit-exact.
 	AllExact bool `json:"all_exact"`
+	// Skipped counts the files where the budget was not measured, and
+	// SkipReason gives the first reason.
+	Skipped    int    `json:"skipped,omitempty"`
+	SkipReason string `json:"skip_reason,omitempty"`
 }
 
 // BaselineSummary aggregates one baseline codec over the files.
@@ -297,6 +301,12 @@ func summarizeBudget(label string, files []FileResult) BudgetSummary {
 			}
 			bs.Budget = b.Budget
 			bs.Calls += b.Calls
+			if b.Skipped != "" {
+				if bs.Skipped == 0 {
+					bs.SkipReason = b.Skipped
+				}
+				bs.Skipped++
+			}
 			n := float64(f.Samples)
 			if b.Policy != nil {
 				bs.PolicyFiles++
@@ -486,6 +496,11 @@ func (r *Report) Markdown(plots []string) string {
 				yesNo(bu.CodedFiles > 0, bu.AllExact))
 		}
 		p("\n")
+		for _, bu := range s.Budgets {
+			if bu.Skipped > 0 {
+				p("Budget %s: %s.\n\n", bu.Label, skipNote(bu))
+			}
+		}
 	}
 
 	if len(s.Baselines) > 0 {
@@ -605,7 +620,7 @@ func (r *Report) Table() string {
 			line("ardm coded, budget "+bu.Label, fmt.Sprintf("%.3f", bu.Coded), note)
 		}
 		if bu.PolicyFiles == 0 && bu.CodedFiles == 0 {
-			line("ardm, budget "+bu.Label, "-", "not measured")
+			line("ardm, budget "+bu.Label, "-", "not measured: "+skipNote(bu))
 		}
 	}
 	for _, bl := range s.Baselines {
@@ -615,6 +630,18 @@ func (r *Report) Table() string {
 		line("(baseline skipped)", "-", m)
 	}
 	return b.String()
+}
+
+// skipNote says why a budget was not measured on some files.
+func skipNote(bu BudgetSummary) string {
+	if bu.Skipped == 0 {
+		return "no data"
+	}
+	note := fmt.Sprintf("%d files skipped (%s)", bu.Skipped, bu.SkipReason)
+	if bu.Budget == 0 {
+		note += "; in expectation the policy bound of one call per position is the bound"
+	}
+	return note
 }
 
 func exactNote(bu BudgetSummary) string {
