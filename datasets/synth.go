@@ -25,6 +25,8 @@ type SynthOptions struct {
 	Words    []string // words each speaker says; nil means Words
 	Takes    int      // clips per speaker and word; 0 means 1
 	Espeak   string   // espeak-ng executable; "" looks it up in PATH
+	// Voices speakers are drawn from; nil means SynthVoices(Espeak).
+	Voices []SynthVoice
 	// Force allows writing into a non-empty directory (files of the same
 	// names are replaced; others are left alone).
 	Force bool
@@ -128,6 +130,7 @@ const (
 	streamClip
 	streamNoise
 	streamRoom
+	streamID
 )
 
 // newStream returns a PCG generator for the seed and a stream named by
@@ -203,9 +206,14 @@ func Synthesize(ctx context.Context, opts SynthOptions, progress func(done, tota
 	if err := prepareOut(opts.Out, opts.Force); err != nil {
 		return err
 	}
-	voices, err := SynthVoices(ctx, exe)
-	if err != nil {
-		return err
+	voices := opts.Voices
+	if voices == nil {
+		if voices, err = SynthVoices(ctx, exe); err != nil {
+			return err
+		}
+	}
+	if !slices.ContainsFunc(voices, func(v SynthVoice) bool { return v.Engine != "mbrola" }) {
+		return errors.New("datasets: synthesize: no espeak-ng (non-MBROLA) voice given")
 	}
 	plans := planSpeakers(opts.Seed, opts.Speakers, voices)
 	for _, w := range words {
@@ -300,7 +308,7 @@ func prepareOut(dir string, force bool) error {
 	case err != nil:
 		return fmt.Errorf("datasets: synthesize: %w", err)
 	case len(entries) > 0 && !force:
-		return fmt.Errorf("datasets: synthesize: output directory %s is not empty (use force to write into it)", dir)
+		return fmt.Errorf("datasets: synthesize: output directory %s is not empty (Force, or --force, writes into it)", dir)
 	}
 	return nil
 }
@@ -318,17 +326,9 @@ func planSpeakers(seed uint64, n int, voices []SynthVoice) []speakerPlan {
 		}
 	}
 	plans := make([]speakerPlan, n)
-	ids := map[string]bool{}
 	for i := range plans {
 		r := newStream(seed, streamSpeaker, i, 0, 0)
 		p := speakerPlan{index: i}
-		for {
-			p.id = fmt.Sprintf("%08x", r.Uint32())
-			if !ids[p.id] {
-				ids[p.id] = true
-				break
-			}
-		}
 		if len(mbrola) > 0 && r.Float64() < synthMbrolaShare {
 			p.voice = mbrola[r.IntN(len(mbrola))]
 		} else {
@@ -382,7 +382,8 @@ func planSpeakers(seed uint64, n int, voices []SynthVoice) []speakerPlan {
 	}
 	// Speaker-disjoint splits: a seeded shuffle of the speakers, the first
 	// tenth validation, the next tenth testing (at least one each from
-	// three speakers up).
+	// three speakers up). Speaker ids are then drawn until the dataset's
+	// which_set rule gives the same split, so the lists and the rule agree.
 	r := newStream(seed, streamSplit, n, 0, 0)
 	order := r.Perm(n)
 	nv := int(math.Round(synthSplitShare * float64(n)))
@@ -397,6 +398,18 @@ func planSpeakers(seed uint64, n int, voices []SynthVoice) []speakerPlan {
 			plans[i].split = Testing
 		default:
 			plans[i].split = Training
+		}
+	}
+	ids := map[string]bool{}
+	for i := range plans {
+		r := newStream(seed, streamID, i, 0, 0)
+		for {
+			id := fmt.Sprintf("%08x", r.Uint32())
+			if !ids[id] && WhichSet(id+"_nohash_0.wav", 100*synthSplitShare, 100*synthSplitShare) == plans[i].split {
+				ids[id] = true
+				plans[i].id = id
+				break
+			}
 		}
 	}
 	return plans

@@ -287,6 +287,11 @@ func TestPlanSpeakers(t *testing.T) {
 				mb++
 			}
 		}
+		for _, p := range plans {
+			if got := WhichSet(p.id+"_nohash_0.wav", 10, 10); got != p.split {
+				t.Errorf("n=%d: speaker %s in %s, which_set says %s", tc.n, p.id, p.split, got)
+			}
+		}
 		if count[Validation] != tc.val || count[Testing] != tc.val || count[Training] != tc.n-2*tc.val {
 			t.Errorf("n=%d: splits %v, want %d validation and testing", tc.n, count, tc.val)
 		}
@@ -300,7 +305,7 @@ func TestPlanSpeakers(t *testing.T) {
 	a, b := planSpeakers(42, 5, voices), planSpeakers(42, 50, voices)
 	for i := range a {
 		a[i].split, b[i].split = "", ""
-		if a[i].id != b[i].id || a[i].voice != b[i].voice || a[i].wpm != b[i].wpm || a[i].white != b[i].white {
+		if a[i].voice != b[i].voice || a[i].wpm != b[i].wpm || a[i].white != b[i].white {
 			t.Errorf("speaker %d differs between 5 and 50 speakers", i)
 		}
 	}
