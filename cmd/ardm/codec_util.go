@@ -2,7 +2,7 @@ package main
 
 import (
 	"errors"
-	"fmt"
+	"github.com/ardm-dev/ardm/ardm"
 	"io"
 	"os"
 	"path/filepath"
@@ -22,11 +22,7 @@ func codecModel(path string, none bool) (coder.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm, ok := any(m).(coder.Model)
-	if !ok {
-		return nil, fmt.Errorf("model %s cannot code audio with this build (it does not provide the codec's prediction interface); use --no-model", path)
-	}
-	return cm, nil
+	return ardm.NewPredictor(m), nil
 }
 
 // integrity marks the errors of a damaged stream, a failed checksum or a
