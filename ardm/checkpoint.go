@@ -54,10 +54,10 @@ func (e UnsupportedVersionError) Error() string {
 type TrainState struct {
 	Step    int          `json:"step"`    // optimizer steps done
 	Options TrainOptions `json:"options"` // the run's options
-	// Moving averages shown in progress reports (bits per sample).
-	BPDAvg   float64   `json:"bpd_avg"`
-	StageAvg []float64 `json:"stage_avg"`
-	AvgCount int       `json:"avg_count"`
+	// Moving average of the batch bound estimates (bits per sample)
+	// over AvgCount steps so far.
+	BPDAvg   float64 `json:"bpd_avg"`
+	AvgCount int     `json:"avg_count"`
 
 	Raw     *Weights    `json:"-"` // the optimizer's (non-averaged) weights
 	M, V    [][]float32 `json:"-"` // Adam moments, shaped like Raw.Params()

@@ -28,7 +28,7 @@ func testModel(seed uint64) *Model {
 
 func testState(m *Model) *TrainState {
 	cfg := m.Weights.Config
-	st := &TrainState{Step: 7, Options: DefaultTrainOptions(), Raw: NewWeights(cfg, 99), BPDAvg: 4.25, StageAvg: []float64{1, 2, 3, 4}, AvgCount: 3}
+	st := &TrainState{Step: 7, Options: DefaultTrainOptions(), Raw: NewWeights(cfg, 99), BPDAvg: 4.25, AvgCount: 3}
 	for _, p := range st.Raw.Params() {
 		mp, vp := make([]float32, len(p)), make([]float32, len(p))
 		for i := range mp {

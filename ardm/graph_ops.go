@@ -1,0 +1,833 @@
+package ardm
+
+// Custom gorgonia operations of the training graph. Every activation is a
+// float32 matrix in (rows, channels) layout with rows = examples x
+// positions; each op has a symbolic derivative built from further ops of
+// this file, so gorgonia's Grad differentiates the whole network. The heavy
+// lifting is gonum's Sgemm. Reductions over rows are cut into chunks of a
+// fixed size and summed in chunk order, so every result is the same for any
+// GOMAXPROCS.
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+var blasImpl gonum.Implementation
+
+// rowChunk is the number of rows each parallel work item handles; it fixes
+// the summation order of row reductions.
+const rowChunk = 1024
+
+// sgemm computes c = a·b + beta·c on row-major matrices (op(a) m×k, op(b)
+// k×n).
+func sgemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if tA {
+		ta = blas.Trans
+	}
+	if tB {
+		tb = blas.Trans
+	}
+	blasImpl.Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+}
+
+// parallelChunks calls fn(i, lo, hi) for the chunks [i*size, min((i+1)*size,
+// n)) on up to GOMAXPROCS goroutines. Chunk boundaries do not depend on the
+// number of goroutines.
+func parallelChunks(n, size int, fn func(i, lo, hi int)) {
+	chunks := (n + size - 1) / size
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 {
+		for i := 0; i < chunks; i++ {
+			fn(i, i*size, min((i+1)*size, n))
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, chunks)
+	for i := 0; i < chunks; i++ {
+		next <- i
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i, i*size, min((i+1)*size, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// f32s is the float32 data of a gorgonia value.
+func f32s(v G.Value) []float32 {
+	d, ok := v.Data().([]float32)
+	if !ok {
+		panic(fmt.Sprintf("ardm: graph value of type %T is not float32", v.Data()))
+	}
+	return d
+}
+
+// scalarF32 reads a scalar gorgonia value.
+func scalarF32(v G.Value) float32 {
+	switch x := v.(type) {
+	case *G.F32:
+		return float32(*x)
+	default:
+		d := f32s(v)
+		if len(d) != 1 {
+			panic("ardm: graph value is not a scalar")
+		}
+		return d[0]
+	}
+}
+
+func newMat(rows, cols int) (*tensor.Dense, []float32) {
+	d := make([]float32, rows*cols)
+	return tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(d)), d
+}
+
+func newVec(n int) (*tensor.Dense, []float32) {
+	d := make([]float32, n)
+	return tensor.New(tensor.WithShape(n), tensor.WithBacking(d)), d
+}
+
+func shapeOf(v G.Value) tensor.Shape { return v.Shape() }
+
+var (
+	matType = G.TensorType{Dims: 2, Of: tensor.Float32}
+	vecType = G.TensorType{Dims: 1, Of: tensor.Float32}
+)
+
+// fnType builds the type of an op from its argument and result types.
+func fnType(ts ...hm.Type) hm.Type { return hm.NewFnType(ts...) }
+
+// baseOp implements the bookkeeping methods shared by every op here.
+type baseOp struct {
+	name  string
+	arity int
+}
+
+func (o baseOp) Arity() int            { return o.arity }
+func (o baseOp) ReturnsPtr() bool      { return false }
+func (o baseOp) CallsExtern() bool     { return false }
+func (o baseOp) OverwritesInput() int  { return -1 }
+func (o baseOp) WriteHash(h hash.Hash) { fmt.Fprint(h, o.name) }
+func (o baseOp) String() string        { return o.name }
+func (o baseOp) Hashcode() uint32      { h := fnv.New32a(); o.WriteHash(h); return h.Sum32() }
+func (o baseOp) DiffWRT(n int) []bool  { return trues(n) }
+
+func trues(n int) []bool {
+	b := make([]bool, n)
+	for i := range b {
+		b[i] = true
+	}
+	return b
+}
+
+func shapesOf(ds []G.DimSizer) []tensor.Shape {
+	out := make([]tensor.Shape, len(ds))
+	for i, d := range ds {
+		s, ok := d.(tensor.Shape)
+		if !ok {
+			panic(fmt.Sprintf("ardm: unexpected DimSizer %T", d))
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// apply is G.ApplyOp that panics on error: the graph is built from
+// validated configs, so a failure is a bug.
+func apply(op G.Op, in ...*G.Node) *G.Node {
+	n, err := G.ApplyOp(op, in...)
+	if err != nil {
+		panic(fmt.Sprintf("ardm: building graph: %v: %v", op, err))
+	}
+	return n
+}
+
+// ---- dense: x·W (+ b) ----
+
+type denseOp struct {
+	baseOp
+	bias bool
+}
+
+func newDense(bias bool) denseOp {
+	if bias {
+		return denseOp{baseOp{"ardmDense", 3}, true}
+	}
+	return denseOp{baseOp{"ardmDenseNoBias", 2}, false}
+}
+
+func (o denseOp) Type() hm.Type {
+	if o.bias {
+		return fnType(matType, matType, vecType, matType)
+	}
+	return fnType(matType, matType, matType)
+}
+
+func (o denseOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)
+	if s[0][1] != s[1][0] {
+		return nil, fmt.Errorf("ardm: dense %v x %v", s[0], s[1])
+	}
+	return tensor.Shape{s[0][0], s[1][1]}, nil
+}
+
+func (o denseOp) Do(in ...G.Value) (G.Value, error) {
+	x, w := f32s(in[0]), f32s(in[1])
+	xs, ws := shapeOf(in[0]), shapeOf(in[1])
+	R, I, O := xs[0], xs[1], ws[1]
+	out, od := newMat(R, O)
+	var beta float32
+	if o.bias {
+		b := f32s(in[2])
+		for r := 0; r < R; r++ {
+			copy(od[r*O:(r+1)*O], b)
+		}
+		beta = 1
+	}
+	sgemm(false, false, R, O, I, x, I, w, O, beta, od, O)
+	return out, nil
+}
+
+func (o denseOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	dx := apply(denseDXOp{baseOp{"ardmDenseDX", 2}}, grad, in[1])
+	dw := apply(denseDWOp{baseOp{"ardmDenseDW", 2}}, in[0], grad)
+	if !o.bias {
+		return G.Nodes{dx, dw}, nil
+	}
+	db := apply(colSumOp{baseOp{"ardmColSum", 1}}, grad)
+	return G.Nodes{dx, dw, db}, nil
+}
+
+// denseDXOp: dy (R,O), W (I,O) -> dy·Wᵀ (R,I).
+type denseDXOp struct{ baseOp }
+
+func (o denseDXOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o denseDXOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)
+	return tensor.Shape{s[0][0], s[1][0]}, nil
+}
+func (o denseDXOp) Do(in ...G.Value) (G.Value, error) {
+	dy, w := f32s(in[0]), f32s(in[1])
+	R, O, I := shapeOf(in[0])[0], shapeOf(in[0])[1], shapeOf(in[1])[0]
+	out, od := newMat(R, I)
+	sgemm(false, true, R, I, O, dy, O, w, O, 0, od, I)
+	return out, nil
+}
+
+// denseDWOp: x (R,I), dy (R,O) -> xᵀ·dy (I,O), summed over fixed row chunks.
+type denseDWOp struct{ baseOp }
+
+func (o denseDWOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o denseDWOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)
+	return tensor.Shape{s[0][1], s[1][1]}, nil
+}
+func (o denseDWOp) Do(in ...G.Value) (G.Value, error) {
+	x, dy := f32s(in[0]), f32s(in[1])
+	R, I, O := shapeOf(in[0])[0], shapeOf(in[0])[1], shapeOf(in[1])[1]
+	out, od := newMat(I, O)
+	chunks := (R + rowChunk - 1) / rowChunk
+	parts := make([][]float32, chunks)
+	parallelChunks(R, rowChunk, func(i, lo, hi int) {
+		p := make([]float32, I*O)
+		sgemm(true, false, I, O, hi-lo, x[lo*I:], I, dy[lo*O:], O, 0, p, O)
+		parts[i] = p
+	})
+	sumParts(od, parts)
+	return out, nil
+}
+
+// sumParts adds the partial results into dst in order.
+func sumParts(dst []float32, parts [][]float32) {
+	for _, p := range parts {
+		for j, v := range p {
+			dst[j] += v
+		}
+	}
+}
+
+// colSumOp: dy (R,O) -> column sums (O).
+type colSumOp struct{ baseOp }
+
+func (o colSumOp) Type() hm.Type { return fnType(matType, vecType) }
+func (o colSumOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{shapesOf(ds)[0][1]}, nil
+}
+func (o colSumOp) Do(in ...G.Value) (G.Value, error) {
+	dy := f32s(in[0])
+	R, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	out, od := newVec(O)
+	chunks := (R + rowChunk - 1) / rowChunk
+	parts := make([][]float64, chunks)
+	parallelChunks(R, rowChunk, func(i, lo, hi int) {
+		p := make([]float64, O)
+		for r := lo; r < hi; r++ {
+			for j, v := range dy[r*O : (r+1)*O] {
+				p[j] += float64(v)
+			}
+		}
+		parts[i] = p
+	})
+	acc := make([]float64, O)
+	for _, p := range parts {
+		for j, v := range p {
+			acc[j] += v
+		}
+	}
+	for j, v := range acc {
+		od[j] = float32(v)
+	}
+	return out, nil
+}
+
+// ---- condAdd: h (N,C) + c (B,C) repeated over the T rows of each example ----
+
+type condAddOp struct {
+	baseOp
+	T int
+}
+
+func newCondAdd(T int) condAddOp { return condAddOp{baseOp{fmt.Sprintf("ardmCondAdd(%d)", T), 2}, T} }
+
+func (o condAddOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o condAddOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)
+	if s[0][0] != s[1][0]*o.T || s[0][1] != s[1][1] {
+		return nil, fmt.Errorf("ardm: condAdd %v, %v, T=%d", s[0], s[1], o.T)
+	}
+	return s[0].Clone(), nil
+}
+func (o condAddOp) Do(in ...G.Value) (G.Value, error) {
+	h, c := f32s(in[0]), f32s(in[1])
+	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	out, od := newMat(N, C)
+	parallelChunks(N, rowChunk, func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			cb := c[(r/o.T)*C : (r/o.T+1)*C]
+			hr, or := h[r*C:(r+1)*C], od[r*C:(r+1)*C]
+			for j := range or {
+				or[j] = hr[j] + cb[j]
+			}
+		}
+	})
+	return out, nil
+}
+func (o condAddOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	dc := apply(blockSumOp{baseOp{fmt.Sprintf("ardmBlockSum(%d)", o.T), 1}, o.T}, grad)
+	return G.Nodes{grad, dc}, nil
+}
+
+// blockSumOp: dy (B*T, C) -> per-example row sums (B, C).
+type blockSumOp struct {
+	baseOp
+	T int
+}
+
+func (o blockSumOp) Type() hm.Type { return fnType(matType, matType) }
+func (o blockSumOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)[0]
+	return tensor.Shape{s[0] / o.T, s[1]}, nil
+}
+func (o blockSumOp) Do(in ...G.Value) (G.Value, error) {
+	dy := f32s(in[0])
+	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	B := N / o.T
+	out, od := newMat(B, C)
+	parallelChunks(B, 1, func(b, _, _ int) {
+		acc := make([]float64, C)
+		for r := b * o.T; r < (b+1)*o.T; r++ {
+			for j, v := range dy[r*C : (r+1)*C] {
+				acc[j] += float64(v)
+			}
+		}
+		for j, v := range acc {
+			od[b*C+j] = float32(v)
+		}
+	})
+	return out, nil
+}
+
+// ---- dilated conv: z = b + sum_k shift(y, (k-(K-1)/2)*d)·W_k, per example ----
+
+type convGeom struct {
+	T, D, K int // positions per example, dilation, kernel
+}
+
+func (g convGeom) geom() string { return fmt.Sprintf("(T=%d,d=%d,K=%d)", g.T, g.D, g.K) }
+
+// tap returns, for tap k, the offset o and the output rows [lo, hi) of an
+// example whose input row i+o lies inside the example.
+func (g convGeom) tap(k int) (o, lo, hi int) {
+	o = (k - (g.K-1)/2) * g.D
+	lo, hi = max(0, -o), min(g.T, g.T-o)
+	return o, lo, max(lo, hi)
+}
+
+type convOp struct {
+	baseOp
+	convGeom
+}
+
+func newConv(g convGeom) convOp {
+	return convOp{baseOp{"ardmConv" + g.geom(), 3}, g}
+}
+
+func (o convOp) Type() hm.Type { return fnType(matType, matType, vecType, matType) }
+func (o convOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)
+	if s[1][0] != o.K*s[0][1] || s[0][0]%o.T != 0 {
+		return nil, fmt.Errorf("ardm: conv %v, %v, %v", s[0], s[1], o.convGeom)
+	}
+	return tensor.Shape{s[0][0], s[1][1]}, nil
+}
+func (o convOp) Do(in ...G.Value) (G.Value, error) {
+	y, w, b := f32s(in[0]), f32s(in[1]), f32s(in[2])
+	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	C2 := shapeOf(in[1])[1]
+	out, z := newMat(N, C2)
+	for r := 0; r < N; r++ {
+		copy(z[r*C2:(r+1)*C2], b)
+	}
+	for base := 0; base < N; base += o.T {
+		for k := 0; k < o.K; k++ {
+			off, lo, hi := o.tap(k)
+			sgemm(false, false, hi-lo, C2, C, y[(base+lo+off)*C:], C, w[k*C*C2:], C2, 1, z[(base+lo)*C2:], C2)
+		}
+	}
+	return out, nil
+}
+func (o convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	dy := apply(convDXOp{baseOp{"ardmConvDX" + o.geom(), 2}, o.convGeom}, grad, in[1])
+	dw := apply(convDWOp{baseOp{"ardmConvDW" + o.geom(), 2}, o.convGeom}, in[0], grad)
+	db := apply(colSumOp{baseOp{"ardmColSum", 1}}, grad)
+	return G.Nodes{dy, dw, db}, nil
+}
+
+// convDXOp: dz (N,2C), W (K*C,2C) -> dy (N,C).
+type convDXOp struct {
+	baseOp
+	convGeom
+}
+
+func (o convDXOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o convDXOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)
+	return tensor.Shape{s[0][0], s[1][0] / o.K}, nil
+}
+func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
+	dz, w := f32s(in[0]), f32s(in[1])
+	N, C2 := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	C := shapeOf(in[1])[0] / o.K
+	out, dy := newMat(N, C)
+	for base := 0; base < N; base += o.T {
+		for k := 0; k < o.K; k++ {
+			off, lo, hi := o.tap(k)
+			sgemm(false, true, hi-lo, C, C2, dz[(base+lo)*C2:], C2, w[k*C*C2:], C2, 1, dy[(base+lo+off)*C:], C)
+		}
+	}
+	return out, nil
+}
+
+// convDWOp: y (N,C), dz (N,2C) -> dW (K*C,2C), partial sums per example
+// added in example order.
+type convDWOp struct {
+	baseOp
+	convGeom
+}
+
+func (o convDWOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o convDWOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)
+	return tensor.Shape{o.K * s[0][1], s[1][1]}, nil
+}
+func (o convDWOp) Do(in ...G.Value) (G.Value, error) {
+	y, dz := f32s(in[0]), f32s(in[1])
+	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	C2 := shapeOf(in[1])[1]
+	out, dw := newMat(o.K*C, C2)
+	B := N / o.T
+	parts := make([][]float32, B)
+	parallelChunks(B, 1, func(b, _, _ int) {
+		p := make([]float32, o.K*C*C2)
+		base := b * o.T
+		for k := 0; k < o.K; k++ {
+			off, lo, hi := o.tap(k)
+			sgemm(true, false, C, C2, hi-lo, y[(base+lo+off)*C:], C, dz[(base+lo)*C2:], C2, 0, p[k*C*C2:], C2)
+		}
+		parts[b] = p
+	})
+	sumParts(dw, parts)
+	return out, nil
+}
+
+// ---- gate: tanh(z[:, :C]) * sigmoid(z[:, C:]) ----
+
+type gateOp struct{ baseOp }
+
+func (o gateOp) Type() hm.Type { return fnType(matType, matType) }
+func (o gateOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	s := shapesOf(ds)[0]
+	return tensor.Shape{s[0], s[1] / 2}, nil
+}
+func (o gateOp) Do(in ...G.Value) (G.Value, error) {
+	z := f32s(in[0])
+	N, C2 := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	C := C2 / 2
+	out, g := newMat(N, C)
+	parallelChunks(N, rowChunk, func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			zr, gr := z[r*C2:(r+1)*C2], g[r*C:(r+1)*C]
+			for j := range gr {
+				gr[j] = float32(math.Tanh(float64(zr[j]))) * sigmoid32(zr[C+j])
+			}
+		}
+	})
+	return out, nil
+}
+func (o gateOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	return G.Nodes{apply(gateGradOp{baseOp{"ardmGateGrad", 2}}, in[0], grad)}, nil
+}
+
+func sigmoid32(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
+
+// gateGradOp: z (N,2C), dg (N,C) -> dz (N,2C).
+type gateGradOp struct{ baseOp }
+
+func (o gateGradOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o gateGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds)[0].Clone(), nil
+}
+func (o gateGradOp) Do(in ...G.Value) (G.Value, error) {
+	z, dg := f32s(in[0]), f32s(in[1])
+	N, C2 := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	C := C2 / 2
+	out, dz := newMat(N, C2)
+	parallelChunks(N, rowChunk, func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			zr, dgr, dzr := z[r*C2:(r+1)*C2], dg[r*C:(r+1)*C], dz[r*C2:(r+1)*C2]
+			for j, d := range dgr {
+				t := float32(math.Tanh(float64(zr[j])))
+				s := sigmoid32(zr[C+j])
+				dzr[j] = d * s * (1 - t*t)
+				dzr[C+j] = d * t * s * (1 - s)
+			}
+		}
+	})
+	return out, nil
+}
+
+// ---- addScale: (a + b) * s ----
+
+type addScaleOp struct {
+	baseOp
+	s float32
+}
+
+func newAddScale(s float32) addScaleOp {
+	return addScaleOp{baseOp{fmt.Sprintf("ardmAddScale(%x)", math.Float32bits(s)), 2}, s}
+}
+
+func (o addScaleOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o addScaleOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds)[0].Clone(), nil
+}
+func (o addScaleOp) Do(in ...G.Value) (G.Value, error) {
+	a, b := f32s(in[0]), f32s(in[1])
+	s := shapeOf(in[0])
+	out, od := newMat(s[0], s[1])
+	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			od[i] = (a[i] + b[i]) * o.s
+		}
+	})
+	return out, nil
+}
+func (o addScaleOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	d := apply(scaleOp{baseOp{fmt.Sprintf("ardmScale(%x)", math.Float32bits(o.s)), 1}, o.s}, grad)
+	return G.Nodes{d, d}, nil
+}
+
+type scaleOp struct {
+	baseOp
+	s float32
+}
+
+func (o scaleOp) Type() hm.Type { return fnType(matType, matType) }
+func (o scaleOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds)[0].Clone(), nil
+}
+func (o scaleOp) Do(in ...G.Value) (G.Value, error) {
+	a := f32s(in[0])
+	s := shapeOf(in[0])
+	out, od := newMat(s[0], s[1])
+	for i, v := range a {
+		od[i] = v * o.s
+	}
+	return out, nil
+}
+
+// ---- skipOut: relu((s_0 + s_1 + ... + s_{L-1}) * scale) ----
+
+type skipOutOp struct {
+	baseOp
+	s float32
+}
+
+func newSkipOut(L int, s float32) skipOutOp {
+	return skipOutOp{baseOp{fmt.Sprintf("ardmSkipOut(%d,%x)", L, math.Float32bits(s)), L}, s}
+}
+
+func (o skipOutOp) Type() hm.Type {
+	ts := make([]hm.Type, o.arity+1)
+	for i := range ts {
+		ts[i] = matType
+	}
+	return fnType(ts...)
+}
+func (o skipOutOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds)[0].Clone(), nil
+}
+func (o skipOutOp) Do(in ...G.Value) (G.Value, error) {
+	s := shapeOf(in[0])
+	out, od := newMat(s[0], s[1])
+	xs := make([][]float32, len(in))
+	for i, v := range in {
+		xs[i] = f32s(v)
+	}
+	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			acc := xs[0][i]
+			for _, x := range xs[1:] {
+				acc += x[i]
+			}
+			od[i] = max(acc*o.s, 0)
+		}
+	})
+	return out, nil
+}
+func (o skipOutOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	d := apply(reluScaleGradOp{baseOp{fmt.Sprintf("ardmReluScaleGrad(%x)", math.Float32bits(o.s)), 2}, o.s}, out, grad)
+	ds := make(G.Nodes, len(in))
+	for i := range ds {
+		ds[i] = d
+	}
+	return ds, nil
+}
+
+// reluScaleGradOp: out, dy -> dy * s where out > 0.
+type reluScaleGradOp struct {
+	baseOp
+	s float32
+}
+
+func (o reluScaleGradOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o reluScaleGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds)[0].Clone(), nil
+}
+func (o reluScaleGradOp) Do(in ...G.Value) (G.Value, error) {
+	y, dy := f32s(in[0]), f32s(in[1])
+	s := shapeOf(in[0])
+	out, od := newMat(s[0], s[1])
+	for i, v := range y {
+		if v > 0 {
+			od[i] = dy[i] * o.s
+		}
+	}
+	return out, nil
+}
+
+// ---- elementwise activations ----
+
+const (
+	actTanh = iota
+	actRelu
+)
+
+type actOp struct {
+	baseOp
+	kind int
+}
+
+func newAct(kind int) actOp { return actOp{baseOp{fmt.Sprintf("ardmAct(%d)", kind), 1}, kind} }
+
+func (o actOp) Type() hm.Type { return fnType(matType, matType) }
+func (o actOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds)[0].Clone(), nil
+}
+func (o actOp) Do(in ...G.Value) (G.Value, error) {
+	x := f32s(in[0])
+	s := shapeOf(in[0])
+	out, od := newMat(s[0], s[1])
+	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if o.kind == actTanh {
+				od[i] = float32(math.Tanh(float64(x[i])))
+			} else {
+				od[i] = max(x[i], 0)
+			}
+		}
+	})
+	return out, nil
+}
+func (o actOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	return G.Nodes{apply(actGradOp{baseOp{fmt.Sprintf("ardmActGrad(%d)", o.kind), 2}, o.kind}, out, grad)}, nil
+}
+
+// actGradOp: y = act(x), dy -> dx.
+type actGradOp struct {
+	baseOp
+	kind int
+}
+
+func (o actGradOp) Type() hm.Type { return fnType(matType, matType, matType) }
+func (o actGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds)[0].Clone(), nil
+}
+func (o actGradOp) Do(in ...G.Value) (G.Value, error) {
+	y, dy := f32s(in[0]), f32s(in[1])
+	s := shapeOf(in[0])
+	out, od := newMat(s[0], s[1])
+	for i, v := range y {
+		if o.kind == actTanh {
+			od[i] = dy[i] * (1 - v*v)
+		} else if v > 0 {
+			od[i] = dy[i]
+		}
+	}
+	return out, nil
+}
+
+// ---- stage negative log-likelihood ----
+
+// lossSpec is the per-step data of the loss: which stage each example
+// trains, each row's target digit and weight. The loss op writes each
+// weighted row's -ln p(target) to nll.
+type lossSpec struct {
+	b, T   int
+	stage  []int     // per example, 1-based
+	target []int32   // per row: digit of the example's stage
+	weight []float32 // per row: 0 for revealed positions
+	nll    []float64 // per row, written by the forward pass
+}
+
+type nllOp struct {
+	baseOp
+	spec *lossSpec
+}
+
+func newNLL(spec *lossSpec) nllOp { return nllOp{baseOp{"ardmStageNLL", 1}, spec} }
+
+func (o nllOp) Type() hm.Type { return fnType(matType, tensor.Float32) }
+func (o nllOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return tensor.ScalarShape(), nil
+}
+
+// logSoftmaxRow writes log p of the b logits x (float64) to lp and returns
+// nothing; lp must have len(x).
+func logSoftmaxRow(x []float32, lp []float64) {
+	m := float64(x[0])
+	for _, v := range x[1:] {
+		m = math.Max(m, float64(v))
+	}
+	var s float64
+	for _, v := range x {
+		s += math.Exp(float64(v) - m)
+	}
+	lse := m + math.Log(s)
+	for j, v := range x {
+		lp[j] = float64(v) - lse
+	}
+}
+
+func (o nllOp) Do(in ...G.Value) (G.Value, error) {
+	x := f32s(in[0])
+	N, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	sp := o.spec
+	if len(sp.weight) != N || len(sp.nll) != N {
+		return nil, fmt.Errorf("ardm: loss spec for %d rows, logits have %d", len(sp.weight), N)
+	}
+	chunks := (N + rowChunk - 1) / rowChunk
+	parts := make([]float64, chunks)
+	parallelChunks(N, rowChunk, func(c, lo, hi int) {
+		lp := make([]float64, sp.b)
+		var acc float64
+		for r := lo; r < hi; r++ {
+			if sp.weight[r] == 0 {
+				sp.nll[r] = 0
+				continue
+			}
+			s := sp.stage[r/sp.T]
+			logSoftmaxRow(x[r*O+(s-1)*sp.b:r*O+s*sp.b], lp)
+			nll := -lp[sp.target[r]]
+			sp.nll[r] = nll
+			acc += float64(sp.weight[r]) * nll
+		}
+		parts[c] = acc
+	})
+	var loss float64
+	for _, p := range parts {
+		loss += p
+	}
+	return G.NewF32(float32(loss)), nil
+}
+func (o nllOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	return G.Nodes{apply(nllGradOp{baseOp{"ardmStageNLLGrad", 2}, o.spec}, in[0], grad)}, nil
+}
+
+type nllGradOp struct {
+	baseOp
+	spec *lossSpec
+}
+
+func (o nllGradOp) Type() hm.Type { return fnType(matType, tensor.Float32, matType) }
+func (o nllGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return shapesOf(ds[:1])[0].Clone(), nil
+}
+func (o nllGradOp) Do(in ...G.Value) (G.Value, error) {
+	x := f32s(in[0])
+	dl := float64(scalarF32(in[1]))
+	N, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
+	sp := o.spec
+	out, dx := newMat(N, O)
+	parallelChunks(N, rowChunk, func(_, lo, hi int) {
+		lp := make([]float64, sp.b)
+		for r := lo; r < hi; r++ {
+			w := float64(sp.weight[r])
+			if w == 0 {
+				continue
+			}
+			s := sp.stage[r/sp.T]
+			off := r*O + (s-1)*sp.b
+			logSoftmaxRow(x[off:off+sp.b], lp)
+			for j, l := range lp {
+				p := math.Exp(l)
+				if int32(j) == sp.target[r] {
+					p--
+				}
+				dx[off+j] = float32(dl * w * p)
+			}
+		}
+	})
+	return out, nil
+}
