@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 )
 
 // randomCurve returns a descending curve of n values in [0, top].
@@ -193,19 +192,6 @@ func TestNewPolicy(t *testing.T) {
 	}
 	if _, err := NewPolicy([][]float64{{math.NaN()}}, 5, 10, AllocEqual); err == nil {
 		t.Error("NaN L_t accepted")
-	}
-}
-
-func TestOptimalStepsFast(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
-	}
-	L := randomCurve(rand.New(rand.NewPCG(1, 1)), 16000, 8)
-	start := time.Now()
-	OptimalSteps(L, 1000)
-	// About 0.3 s of CPU on an idle core; the limit leaves room for a loaded machine.
-	if el := time.Since(start); el > 3*time.Second {
-		t.Fatalf("n=16000, K=1000 took %v", el)
 	}
 }
 
