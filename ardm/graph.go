@@ -72,7 +72,6 @@ func newNetGraph(w *Weights, B, T int, train bool) (*netGraph, error) {
 		params = append(params, n)
 		return n
 	}
-	dense, denseNB := newDense(true), newDense(false)
 
 	// Parameters are created in Weights.Params order.
 	inW := mat("InW", w.InW, NumFeatures, C)
@@ -98,24 +97,25 @@ func newNetGraph(w *Weights, B, T int, train bool) (*netGraph, error) {
 	outW := mat("OutW", w.OutW, C, O)
 	outB := vec("OutB", w.OutB)
 
-	e := apply(newAct(actTanh), apply(dense, emb, embW, embB))
-	h := apply(dense, feat, inW, inB)
+	dense := func(x, w, b *G.Node) *G.Node { return apply(newDense(true, false), x, w, b) }
+	e := apply(newAct(actTanh), apply(newDense(true, true), emb, embW, embB))
+	h := apply(newDense(true, true), feat, inW, inB)
 	skips := make(G.Nodes, cfg.Layers)
 	used := make(map[*G.Node]bool)
 	for l, bn := range blocks {
-		y := apply(newCondAdd(T), h, apply(denseNB, e, bn.condW))
+		y := apply(newCondAdd(T), h, apply(newDense(false, false), e, bn.condW))
 		z := apply(newConv(convGeom{T: T, D: cfg.Dilation(l), K: cfg.Kernel}), y, bn.convW, bn.convB)
-		gt := apply(gateOp{baseOp{"ardmGate", 1}}, z)
+		gt := apply(newGate(), z)
 		if l < cfg.Layers-1 {
 			// The last block's residual output is never read.
-			h = apply(newAddScale(float32(1/math.Sqrt2)), h, apply(dense, gt, bn.resW, bn.resB))
+			h = apply(newAddScale(float32(1/math.Sqrt2)), h, dense(gt, bn.resW, bn.resB))
 			used[bn.resW], used[bn.resB] = true, true
 		}
-		skips[l] = apply(dense, gt, bn.skipW, bn.skipB)
+		skips[l] = dense(gt, bn.skipW, bn.skipB)
 	}
 	o1 := apply(newSkipOut(cfg.Layers, float32(1/math.Sqrt(float64(cfg.Layers)))), skips...)
-	o2 := apply(newAct(actRelu), apply(dense, o1, out1W, out1B))
-	ng.logits = apply(dense, o2, outW, outB)
+	o2 := apply(newAct(actRelu), dense(o1, out1W, out1B))
+	ng.logits = dense(o2, outW, outB)
 
 	if !train {
 		G.Read(ng.logits, &ng.logitsV)

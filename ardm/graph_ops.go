@@ -98,16 +98,6 @@ func scalarF32(v G.Value) float32 {
 	}
 }
 
-func newMat(rows, cols int) (*tensor.Dense, []float32) {
-	d := make([]float32, rows*cols)
-	return tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(d)), d
-}
-
-func newVec(n int) (*tensor.Dense, []float32) {
-	d := make([]float32, n)
-	return tensor.New(tensor.WithShape(n), tensor.WithBacking(d)), d
-}
-
 func shapeOf(v G.Value) tensor.Shape { return v.Shape() }
 
 var (
@@ -118,10 +108,37 @@ var (
 // fnType builds the type of an op from its argument and result types.
 func fnType(ts ...hm.Type) hm.Type { return hm.NewFnType(ts...) }
 
-// baseOp implements the bookkeeping methods shared by every op here.
+// baseOp implements the bookkeeping methods shared by every op here. Its
+// buffer holds the op's output between runs: the tape machine re-allocates
+// every value after each run, so ops reuse their own memory instead. Each
+// graph node needs its own op value (mkBase per node).
 type baseOp struct {
 	name  string
 	arity int
+	buf   *outBuf
+}
+
+func mkBase(name string, arity int) baseOp { return baseOp{name, arity, &outBuf{}} }
+
+// outBuf is a reusable output tensor. The contents are stale on reuse.
+type outBuf struct {
+	t *tensor.Dense
+	d []float32
+}
+
+// get returns an output tensor of the given shape, reusing the previous
+// one when the shape matches. Callers overwrite or clear every element.
+func (b *outBuf) get(shape ...int) (*tensor.Dense, []float32) {
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	if b.t != nil && len(b.d) == n && b.t.Shape().Eq(tensor.Shape(shape)) {
+		return b.t, b.d
+	}
+	b.d = make([]float32, n)
+	b.t = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(b.d))
+	return b.t, b.d
 }
 
 func (o baseOp) Arity() int            { return o.arity }
@@ -168,13 +185,27 @@ func apply(op G.Op, in ...*G.Node) *G.Node {
 type denseOp struct {
 	baseOp
 	bias bool
+	noDX bool // x is a graph input: no gradient with respect to it
 }
 
-func newDense(bias bool) denseOp {
-	if bias {
-		return denseOp{baseOp{"ardmDense", 3}, true}
+func newDense(bias, noDX bool) denseOp {
+	name := "ardmDense"
+	if !bias {
+		name += "NoBias"
 	}
-	return denseOp{baseOp{"ardmDenseNoBias", 2}, false}
+	if noDX {
+		name += "NoDX"
+	}
+	if bias {
+		return denseOp{mkBase(name, 3), true, noDX}
+	}
+	return denseOp{mkBase(name, 2), false, noDX}
+}
+
+func (o denseOp) DiffWRT(n int) []bool {
+	d := trues(n)
+	d[0] = !o.noDX
+	return d
 }
 
 func (o denseOp) Type() hm.Type {
@@ -196,7 +227,7 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 	x, w := f32s(in[0]), f32s(in[1])
 	xs, ws := shapeOf(in[0]), shapeOf(in[1])
 	R, I, O := xs[0], xs[1], ws[1]
-	out, od := newMat(R, O)
+	out, od := o.buf.get(R, O)
 	var beta float32
 	if o.bias {
 		b := f32s(in[2])
@@ -210,12 +241,15 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 }
 
 func (o denseOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	dx := apply(denseDXOp{baseOp{"ardmDenseDX", 2}}, grad, in[1])
-	dw := apply(denseDWOp{baseOp{"ardmDenseDW", 2}}, in[0], grad)
+	var dx *G.Node
+	if !o.noDX {
+		dx = apply(denseDXOp{mkBase("ardmDenseDX", 2)}, grad, in[1])
+	}
+	dw := apply(denseDWOp{mkBase("ardmDenseDW", 2)}, in[0], grad)
 	if !o.bias {
 		return G.Nodes{dx, dw}, nil
 	}
-	db := apply(colSumOp{baseOp{"ardmColSum", 1}}, grad)
+	db := apply(colSumOp{mkBase("ardmColSum", 1)}, grad)
 	return G.Nodes{dx, dw, db}, nil
 }
 
@@ -230,8 +264,11 @@ func (o denseDXOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o denseDXOp) Do(in ...G.Value) (G.Value, error) {
 	dy, w := f32s(in[0]), f32s(in[1])
 	R, O, I := shapeOf(in[0])[0], shapeOf(in[0])[1], shapeOf(in[1])[0]
-	out, od := newMat(R, I)
-	sgemm(false, true, R, I, O, dy, O, w, O, 0, od, I)
+	out, od := o.buf.get(R, I)
+	// A no-transpose product runs on gonum's axpy kernel, much faster
+	// than its dot-product kernel for these shapes.
+	wt := transposeMat(w, I, O)
+	sgemm(false, false, R, I, O, dy, O, wt, I, 0, od, I)
 	return out, nil
 }
 
@@ -246,7 +283,7 @@ func (o denseDWOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o denseDWOp) Do(in ...G.Value) (G.Value, error) {
 	x, dy := f32s(in[0]), f32s(in[1])
 	R, I, O := shapeOf(in[0])[0], shapeOf(in[0])[1], shapeOf(in[1])[1]
-	out, od := newMat(I, O)
+	out, od := o.buf.get(I, O)
 	chunks := (R + rowChunk - 1) / rowChunk
 	parts := make([][]float32, chunks)
 	parallelChunks(R, rowChunk, func(i, lo, hi int) {
@@ -258,8 +295,20 @@ func (o denseDWOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// sumParts adds the partial results into dst in order.
+// transposeMat returns the (cols, rows) transpose of the row-major m.
+func transposeMat(m []float32, rows, cols int) []float32 {
+	t := make([]float32, len(m))
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			t[c*rows+r] = m[r*cols+c]
+		}
+	}
+	return t
+}
+
+// sumParts sets dst to the sum of the partial results, added in order.
 func sumParts(dst []float32, parts [][]float32) {
+	clear(dst)
 	for _, p := range parts {
 		for j, v := range p {
 			dst[j] += v
@@ -277,7 +326,7 @@ func (o colSumOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o colSumOp) Do(in ...G.Value) (G.Value, error) {
 	dy := f32s(in[0])
 	R, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
-	out, od := newVec(O)
+	out, od := o.buf.get(O)
 	chunks := (R + rowChunk - 1) / rowChunk
 	parts := make([][]float64, chunks)
 	parallelChunks(R, rowChunk, func(i, lo, hi int) {
@@ -308,7 +357,7 @@ type condAddOp struct {
 	T int
 }
 
-func newCondAdd(T int) condAddOp { return condAddOp{baseOp{fmt.Sprintf("ardmCondAdd(%d)", T), 2}, T} }
+func newCondAdd(T int) condAddOp { return condAddOp{mkBase(fmt.Sprintf("ardmCondAdd(%d)", T), 2), T} }
 
 func (o condAddOp) Type() hm.Type { return fnType(matType, matType, matType) }
 func (o condAddOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
@@ -321,7 +370,7 @@ func (o condAddOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o condAddOp) Do(in ...G.Value) (G.Value, error) {
 	h, c := f32s(in[0]), f32s(in[1])
 	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
-	out, od := newMat(N, C)
+	out, od := o.buf.get(N, C)
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			cb := c[(r/o.T)*C : (r/o.T+1)*C]
@@ -334,7 +383,7 @@ func (o condAddOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 func (o condAddOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	dc := apply(blockSumOp{baseOp{fmt.Sprintf("ardmBlockSum(%d)", o.T), 1}, o.T}, grad)
+	dc := apply(blockSumOp{mkBase(fmt.Sprintf("ardmBlockSum(%d)", o.T), 1), o.T}, grad)
 	return G.Nodes{grad, dc}, nil
 }
 
@@ -353,7 +402,7 @@ func (o blockSumOp) Do(in ...G.Value) (G.Value, error) {
 	dy := f32s(in[0])
 	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	B := N / o.T
-	out, od := newMat(B, C)
+	out, od := o.buf.get(B, C)
 	parallelChunks(B, 1, func(b, _, _ int) {
 		acc := make([]float64, C)
 		for r := b * o.T; r < (b+1)*o.T; r++ {
@@ -390,7 +439,7 @@ type convOp struct {
 }
 
 func newConv(g convGeom) convOp {
-	return convOp{baseOp{"ardmConv" + g.geom(), 3}, g}
+	return convOp{mkBase("ardmConv"+g.geom(), 3), g}
 }
 
 func (o convOp) Type() hm.Type { return fnType(matType, matType, vecType, matType) }
@@ -405,7 +454,7 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 	y, w, b := f32s(in[0]), f32s(in[1]), f32s(in[2])
 	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	C2 := shapeOf(in[1])[1]
-	out, z := newMat(N, C2)
+	out, z := o.buf.get(N, C2)
 	for r := 0; r < N; r++ {
 		copy(z[r*C2:(r+1)*C2], b)
 	}
@@ -418,9 +467,9 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 func (o convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	dy := apply(convDXOp{baseOp{"ardmConvDX" + o.geom(), 2}, o.convGeom}, grad, in[1])
-	dw := apply(convDWOp{baseOp{"ardmConvDW" + o.geom(), 2}, o.convGeom}, in[0], grad)
-	db := apply(colSumOp{baseOp{"ardmColSum", 1}}, grad)
+	dy := apply(convDXOp{mkBase("ardmConvDX"+o.geom(), 2), o.convGeom}, grad, in[1])
+	dw := apply(convDWOp{mkBase("ardmConvDW"+o.geom(), 2), o.convGeom}, in[0], grad)
+	db := apply(colSumOp{mkBase("ardmColSum", 1)}, grad)
 	return G.Nodes{dy, dw, db}, nil
 }
 
@@ -439,11 +488,16 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 	dz, w := f32s(in[0]), f32s(in[1])
 	N, C2 := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	C := shapeOf(in[1])[0] / o.K
-	out, dy := newMat(N, C)
+	out, dy := o.buf.get(N, C)
+	clear(dy)
+	wt := make([][]float32, o.K)
+	for k := range wt {
+		wt[k] = transposeMat(w[k*C*C2:(k+1)*C*C2], C, C2)
+	}
 	for base := 0; base < N; base += o.T {
 		for k := 0; k < o.K; k++ {
 			off, lo, hi := o.tap(k)
-			sgemm(false, true, hi-lo, C, C2, dz[(base+lo)*C2:], C2, w[k*C*C2:], C2, 1, dy[(base+lo+off)*C:], C)
+			sgemm(false, false, hi-lo, C, C2, dz[(base+lo)*C2:], C2, wt[k], C, 1, dy[(base+lo+off)*C:], C)
 		}
 	}
 	return out, nil
@@ -465,7 +519,7 @@ func (o convDWOp) Do(in ...G.Value) (G.Value, error) {
 	y, dz := f32s(in[0]), f32s(in[1])
 	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	C2 := shapeOf(in[1])[1]
-	out, dw := newMat(o.K*C, C2)
+	out, dw := o.buf.get(o.K*C, C2)
 	B := N / o.T
 	parts := make([][]float32, B)
 	parallelChunks(B, 1, func(b, _, _ int) {
@@ -483,7 +537,19 @@ func (o convDWOp) Do(in ...G.Value) (G.Value, error) {
 
 // ---- gate: tanh(z[:, :C]) * sigmoid(z[:, C:]) ----
 
-type gateOp struct{ baseOp }
+type gateOp struct {
+	baseOp
+	cache *gateCache
+}
+
+// gateCache keeps tanh and sigmoid of the last forward input for the
+// gradient, laid out like z: tanh(z[:, :C]) then sigmoid(z[:, C:]).
+type gateCache struct {
+	z  []float32 // the input they were computed from
+	ts []float32
+}
+
+func newGate() gateOp { return gateOp{mkBase("ardmGate", 1), &gateCache{}} }
 
 func (o gateOp) Type() hm.Type { return fnType(matType, matType) }
 func (o gateOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
@@ -494,25 +560,37 @@ func (o gateOp) Do(in ...G.Value) (G.Value, error) {
 	z := f32s(in[0])
 	N, C2 := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	C := C2 / 2
-	out, g := newMat(N, C)
+	out, g := o.buf.get(N, C)
+	if len(o.cache.ts) != len(z) {
+		o.cache.ts = make([]float32, len(z))
+	}
+	ts := o.cache.ts
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
-			zr, gr := z[r*C2:(r+1)*C2], g[r*C:(r+1)*C]
+			zr, gr, tr := z[r*C2:(r+1)*C2], g[r*C:(r+1)*C], ts[r*C2:(r+1)*C2]
 			for j := range gr {
-				gr[j] = float32(math.Tanh(float64(zr[j]))) * sigmoid32(zr[C+j])
+				t := float32(math.Tanh(float64(zr[j])))
+				s := sigmoid32(zr[C+j])
+				tr[j], tr[C+j] = t, s
+				gr[j] = t * s
 			}
 		}
 	})
+	o.cache.z = z
 	return out, nil
 }
 func (o gateOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	return G.Nodes{apply(gateGradOp{baseOp{"ardmGateGrad", 2}}, in[0], grad)}, nil
+	return G.Nodes{apply(gateGradOp{mkBase("ardmGateGrad", 2), o.cache}, in[0], grad)}, nil
 }
 
 func sigmoid32(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 
-// gateGradOp: z (N,2C), dg (N,C) -> dz (N,2C).
-type gateGradOp struct{ baseOp }
+// gateGradOp: z (N,2C), dg (N,C) -> dz (N,2C). It reads tanh and sigmoid
+// from the forward op's cache when that was computed from the same z.
+type gateGradOp struct {
+	baseOp
+	cache *gateCache
+}
 
 func (o gateGradOp) Type() hm.Type { return fnType(matType, matType, matType) }
 func (o gateGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
@@ -522,13 +600,19 @@ func (o gateGradOp) Do(in ...G.Value) (G.Value, error) {
 	z, dg := f32s(in[0]), f32s(in[1])
 	N, C2 := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	C := C2 / 2
-	out, dz := newMat(N, C2)
+	out, dz := o.buf.get(N, C2)
+	c := o.cache
+	cached := len(c.z) == len(z) && len(z) > 0 && &c.z[0] == &z[0] && len(c.ts) == len(z)
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			zr, dgr, dzr := z[r*C2:(r+1)*C2], dg[r*C:(r+1)*C], dz[r*C2:(r+1)*C2]
 			for j, d := range dgr {
-				t := float32(math.Tanh(float64(zr[j])))
-				s := sigmoid32(zr[C+j])
+				var t, s float32
+				if cached {
+					t, s = c.ts[r*C2+j], c.ts[r*C2+C+j]
+				} else {
+					t, s = float32(math.Tanh(float64(zr[j]))), sigmoid32(zr[C+j])
+				}
 				dzr[j] = d * s * (1 - t*t)
 				dzr[C+j] = d * t * s * (1 - s)
 			}
@@ -545,7 +629,7 @@ type addScaleOp struct {
 }
 
 func newAddScale(s float32) addScaleOp {
-	return addScaleOp{baseOp{fmt.Sprintf("ardmAddScale(%x)", math.Float32bits(s)), 2}, s}
+	return addScaleOp{mkBase(fmt.Sprintf("ardmAddScale(%x)", math.Float32bits(s)), 2), s}
 }
 
 func (o addScaleOp) Type() hm.Type { return fnType(matType, matType, matType) }
@@ -555,7 +639,7 @@ func (o addScaleOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o addScaleOp) Do(in ...G.Value) (G.Value, error) {
 	a, b := f32s(in[0]), f32s(in[1])
 	s := shapeOf(in[0])
-	out, od := newMat(s[0], s[1])
+	out, od := o.buf.get(s[0], s[1])
 	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			od[i] = (a[i] + b[i]) * o.s
@@ -564,7 +648,7 @@ func (o addScaleOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 func (o addScaleOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	d := apply(scaleOp{baseOp{fmt.Sprintf("ardmScale(%x)", math.Float32bits(o.s)), 1}, o.s}, grad)
+	d := apply(scaleOp{mkBase(fmt.Sprintf("ardmScale(%x)", math.Float32bits(o.s)), 1), o.s}, grad)
 	return G.Nodes{d, d}, nil
 }
 
@@ -580,7 +664,7 @@ func (o scaleOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o scaleOp) Do(in ...G.Value) (G.Value, error) {
 	a := f32s(in[0])
 	s := shapeOf(in[0])
-	out, od := newMat(s[0], s[1])
+	out, od := o.buf.get(s[0], s[1])
 	for i, v := range a {
 		od[i] = v * o.s
 	}
@@ -595,7 +679,7 @@ type skipOutOp struct {
 }
 
 func newSkipOut(L int, s float32) skipOutOp {
-	return skipOutOp{baseOp{fmt.Sprintf("ardmSkipOut(%d,%x)", L, math.Float32bits(s)), L}, s}
+	return skipOutOp{mkBase(fmt.Sprintf("ardmSkipOut(%d,%x)", L, math.Float32bits(s)), L), s}
 }
 
 func (o skipOutOp) Type() hm.Type {
@@ -610,7 +694,7 @@ func (o skipOutOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 }
 func (o skipOutOp) Do(in ...G.Value) (G.Value, error) {
 	s := shapeOf(in[0])
-	out, od := newMat(s[0], s[1])
+	out, od := o.buf.get(s[0], s[1])
 	xs := make([][]float32, len(in))
 	for i, v := range in {
 		xs[i] = f32s(v)
@@ -627,7 +711,7 @@ func (o skipOutOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 func (o skipOutOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	d := apply(reluScaleGradOp{baseOp{fmt.Sprintf("ardmReluScaleGrad(%x)", math.Float32bits(o.s)), 2}, o.s}, out, grad)
+	d := apply(reluScaleGradOp{mkBase(fmt.Sprintf("ardmReluScaleGrad(%x)", math.Float32bits(o.s)), 2), o.s}, out, grad)
 	ds := make(G.Nodes, len(in))
 	for i := range ds {
 		ds[i] = d
@@ -648,10 +732,12 @@ func (o reluScaleGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o reluScaleGradOp) Do(in ...G.Value) (G.Value, error) {
 	y, dy := f32s(in[0]), f32s(in[1])
 	s := shapeOf(in[0])
-	out, od := newMat(s[0], s[1])
+	out, od := o.buf.get(s[0], s[1])
 	for i, v := range y {
 		if v > 0 {
 			od[i] = dy[i] * o.s
+		} else {
+			od[i] = 0
 		}
 	}
 	return out, nil
@@ -669,7 +755,7 @@ type actOp struct {
 	kind int
 }
 
-func newAct(kind int) actOp { return actOp{baseOp{fmt.Sprintf("ardmAct(%d)", kind), 1}, kind} }
+func newAct(kind int) actOp { return actOp{mkBase(fmt.Sprintf("ardmAct(%d)", kind), 1), kind} }
 
 func (o actOp) Type() hm.Type { return fnType(matType, matType) }
 func (o actOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
@@ -678,7 +764,7 @@ func (o actOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o actOp) Do(in ...G.Value) (G.Value, error) {
 	x := f32s(in[0])
 	s := shapeOf(in[0])
-	out, od := newMat(s[0], s[1])
+	out, od := o.buf.get(s[0], s[1])
 	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			if o.kind == actTanh {
@@ -691,7 +777,7 @@ func (o actOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 func (o actOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	return G.Nodes{apply(actGradOp{baseOp{fmt.Sprintf("ardmActGrad(%d)", o.kind), 2}, o.kind}, out, grad)}, nil
+	return G.Nodes{apply(actGradOp{mkBase(fmt.Sprintf("ardmActGrad(%d)", o.kind), 2), o.kind}, out, grad)}, nil
 }
 
 // actGradOp: y = act(x), dy -> dx.
@@ -707,12 +793,15 @@ func (o actGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 func (o actGradOp) Do(in ...G.Value) (G.Value, error) {
 	y, dy := f32s(in[0]), f32s(in[1])
 	s := shapeOf(in[0])
-	out, od := newMat(s[0], s[1])
+	out, od := o.buf.get(s[0], s[1])
 	for i, v := range y {
-		if o.kind == actTanh {
+		switch {
+		case o.kind == actTanh:
 			od[i] = dy[i] * (1 - v*v)
-		} else if v > 0 {
+		case v > 0:
 			od[i] = dy[i]
+		default:
+			od[i] = 0
 		}
 	}
 	return out, nil
@@ -736,7 +825,7 @@ type nllOp struct {
 	spec *lossSpec
 }
 
-func newNLL(spec *lossSpec) nllOp { return nllOp{baseOp{"ardmStageNLL", 1}, spec} }
+func newNLL(spec *lossSpec) nllOp { return nllOp{mkBase("ardmStageNLL", 1), spec} }
 
 func (o nllOp) Type() hm.Type { return fnType(matType, tensor.Float32) }
 func (o nllOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
@@ -792,7 +881,7 @@ func (o nllOp) Do(in ...G.Value) (G.Value, error) {
 	return G.NewF32(float32(loss)), nil
 }
 func (o nllOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	return G.Nodes{apply(nllGradOp{baseOp{"ardmStageNLLGrad", 2}, o.spec}, in[0], grad)}, nil
+	return G.Nodes{apply(nllGradOp{mkBase("ardmStageNLLGrad", 2), o.spec}, in[0], grad)}, nil
 }
 
 type nllGradOp struct {
@@ -809,7 +898,8 @@ func (o nllGradOp) Do(in ...G.Value) (G.Value, error) {
 	dl := float64(scalarF32(in[1]))
 	N, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	sp := o.spec
-	out, dx := newMat(N, O)
+	out, dx := o.buf.get(N, O)
+	clear(dx)
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
 		lp := make([]float64, sp.b)
 		for r := lo; r < hi; r++ {
