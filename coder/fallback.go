@@ -1,9 +1,6 @@
 package coder
 
-import (
-	"encoding/binary"
-	"math/bits"
-)
+import "encoding/binary"
 
 // The fallback coders need no model. Every payload format is described in
 // doc.go.
@@ -112,11 +109,12 @@ func fixedPredict(x []int32, i, o int) int64 {
 	}
 }
 
-// riceScratch holds the residual buffers of encodeFixedRice.
+// riceScratch holds one worker's buffers of the fallback coders.
 type riceScratch struct {
 	u   []uint64
 	sum []uint64
 	bw  bitWriter
+	lpc lpcScratch
 }
 
 // encodeFixedRice codes x with the best fixed polynomial predictor (order
@@ -124,17 +122,7 @@ type riceScratch struct {
 // partitioned Rice codes. It appends the payload to dst.
 func encodeFixedRice(dst []byte, x []int32, depth int, sc *riceScratch) []byte {
 	n := len(x)
-	var or int32
-	for _, v := range x {
-		or |= v
-	}
-	wasted := 0
-	if or != 0 {
-		wasted = bits.TrailingZeros32(uint32(or))
-	}
-	if wasted >= depth {
-		wasted = depth - 1
-	}
+	wasted := wastedBits(x, depth)
 	// Choose the order.
 	maxO := min(maxFixedOrder, n-1)
 	var cost [maxFixedOrder + 1]uint64

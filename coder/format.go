@@ -38,7 +38,8 @@ const (
 	CoderVerbatim  CoderKind = 1 // raw PCM
 	CoderFixedRice CoderKind = 2 // fixed polynomial predictor + Rice codes
 	CoderModel     CoderKind = 3 // the model's probabilities + rANS
-	NumCoders                = 4
+	CoderLPC       CoderKind = 4 // linear prediction + adaptive rANS residuals
+	NumCoders                = 5
 )
 
 func (k CoderKind) String() string {
@@ -51,6 +52,8 @@ func (k CoderKind) String() string {
 		return "fixed-rice"
 	case CoderModel:
 		return "model"
+	case CoderLPC:
+		return "lpc"
 	}
 	return fmt.Sprintf("coder(%d)", uint8(k))
 }

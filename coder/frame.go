@@ -25,7 +25,19 @@ func (c *frameCodec) encodeChannel(dst []byte, x []int32, frame int64, ch int, f
 		return CoderVerbatim, encodeVerbatim(dst, x, c.depth), nil
 	}
 	kind := CoderFixedRice
-	dst = encodeFixedRice(dst, x, c.depth, &sc.rice)
+	if force != int(CoderLPC) {
+		dst = encodeFixedRice(dst, x, c.depth, &sc.rice)
+	}
+	if force < 0 || force == int(CoderLPC) {
+		// The lpc coding goes behind the fixed-rice one; the smaller stays.
+		fr := len(dst) - base
+		lp := encodeLPC(dst, x, c.depth, &sc.rice.lpc)
+		if force == int(CoderLPC) || len(lp)-len(dst) < fr {
+			kind, dst = CoderLPC, append(lp[:base], lp[len(dst):]...)
+		} else {
+			dst = lp[:len(dst)]
+		}
+	}
 	if verb := len(x) * bytesPerSample(c.depth); len(dst)-base >= verb && force < 0 {
 		kind = CoderVerbatim
 		dst = encodeVerbatim(dst[:base], x, c.depth)
@@ -54,6 +66,8 @@ func (c *frameCodec) decodeChannel(kind CoderKind, p []byte, frame int64, ch int
 		return decodeVerbatim(p, c.depth, dst), nil
 	case CoderFixedRice:
 		return decodeFixedRice(p, c.depth, dst), nil
+	case CoderLPC:
+		return decodeLPC(p, c.depth, dst, &sc.rice.lpc), nil
 	case CoderModel:
 		if c.m == nil {
 			return false, nil // a stream without a model has no model frames
