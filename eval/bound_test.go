@@ -48,7 +48,7 @@ func TestBoundUniformModel(t *testing.T) {
 	// log2 b bits, whatever t, sigma and budget.
 	for _, b := range []int{2, 16, 256} {
 		cfg := ardm.Config{Branching: b, Channels: 4, Layers: 2, DilationCycle: 2, Kernel: 3, EmbedDim: 4, FrameLen: 50, Head: ardm.HeadSoftmax}
-		m := newForwardModel(ardm.NewModel(ardm.NewWeights(cfg, 1)), ardm.AllocEqual)
+		m := NewCoderModel(ardm.NewModel(ardm.NewWeights(cfg, 1)))
 		pcm := testPCM(120, 3)
 		bound, err := EstimateBound(context.Background(), m, pcm, "u.wav", 3, 1, nil)
 		if err != nil {
@@ -133,7 +133,7 @@ func TestBoundUnbiased(t *testing.T) {
 	// of t and 24 orders. Both the estimator and the policy bound with one
 	// call per position (averaged over orders) must match it.
 	const frameLen, n = 4, 8
-	m := newForwardModel(tinyModel(16, frameLen, 5), ardm.AllocEqual)
+	m := NewCoderModel(tinyModel(16, frameLen, 5))
 	pcm := testPCM(n, 11)
 	frames, err := channelFrames(pcm, frameLen)
 	if err != nil {
@@ -206,7 +206,7 @@ func TestBoundUnbiased(t *testing.T) {
 }
 
 func TestBoundDeterministic(t *testing.T) {
-	m := newForwardModel(tinyModel(4, 64, 2), ardm.AllocEqual)
+	m := NewCoderModel(tinyModel(4, 64, 2))
 	pcm := testPCM(150, 1)
 	run := func(name string, seed uint64) *Bound {
 		b, err := EstimateBound(context.Background(), m, pcm, name, 2, seed, nil)
@@ -228,7 +228,7 @@ func TestBoundDeterministic(t *testing.T) {
 }
 
 func TestBoundErrors(t *testing.T) {
-	m := newForwardModel(tinyModel(16, 32, 1), ardm.AllocEqual)
+	m := NewCoderModel(tinyModel(16, 32, 1))
 	ctx := context.Background()
 	pcm8 := &audio.PCM{Format: audio.Format{SampleRate: 8000, BitDepth: 8, Channels: 1}, Data: [][]int32{{1, 2, 3}}}
 	empty := &audio.PCM{Format: audio.Format{SampleRate: 8000, BitDepth: 16, Channels: 1}, Data: [][]int32{{}}}
@@ -283,7 +283,7 @@ func TestCodeFile(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := newForwardModel(tinyModel(tc.b, tc.frame, 3), ardm.AllocEqual)
+			m := NewCoderModel(tinyModel(tc.b, tc.frame, 3))
 			c, err := CodeFile(ctx, m, tc.pcm, tc.budget, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -298,7 +298,7 @@ func TestCodeFile(t *testing.T) {
 			}
 		})
 	}
-	m := newForwardModel(tinyModel(16, 64, 3), ardm.AllocEqual)
+	m := NewCoderModel(tinyModel(16, 64, 3))
 	if _, err := CodeFile(ctx, m, &audio.PCM{Format: audio.Format{SampleRate: 16000, BitDepth: 16, Channels: 1}, Data: [][]int32{{}}}, 0, 1); err == nil {
 		t.Error("no error for empty PCM")
 	}
@@ -383,6 +383,9 @@ func TestCodingOverhead(t *testing.T) {
 		c, err := CodeFile(context.Background(), o, pcm, 40, 1)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if c.ModelFraction() != 1 || c.Coders["model"] != 1 {
+			t.Errorf("b=%d: coders %v, want the model on the one frame", b, c.Coders)
 		}
 		over := float64(c.Bytes)*8 - pol*n // bits
 		if over < 0 || over > 8*200 {

@@ -33,6 +33,12 @@ func CodeFile(ctx context.Context, m coder.Model, pcm *audio.PCM, budget int, se
 		Bytes:         int64(buf.Len()),
 		BitsPerSample: float64(buf.Len()) * 8 / float64(pcm.Frames()*len(pcm.Data)),
 		EncodeSeconds: time.Since(start).Seconds(),
+		Coders:        map[string]int64{},
+	}
+	for k, cs := range st.Coders {
+		if cs.Frames > 0 {
+			c.Coders[coder.CoderKind(k).String()] = cs.Frames
+		}
 	}
 	if st.Bytes != c.Bytes {
 		return c, fmt.Errorf("eval: coder reports %d bytes, wrote %d", st.Bytes, c.Bytes)

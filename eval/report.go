@@ -41,6 +41,21 @@ type Coded struct {
 	// Exact is set when the decoded PCM equals the input sample for
 	// sample.
 	Exact bool `json:"exact"`
+	// Coders counts the channel-frames stored by each coder ("model",
+	// or a fallback: "fixed-rice", "verbatim", "constant").
+	Coders map[string]int64 `json:"coders,omitempty"`
+}
+
+// ModelFraction is the fraction of channel-frames the model coded.
+func (c *Coded) ModelFraction() float64 {
+	var all int64
+	for _, n := range c.Coders {
+		all += n
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(c.Coders["model"]) / float64(all)
 }
 
 // BudgetResult is one budget's figures on one file.
@@ -110,6 +125,11 @@ type BudgetSummary struct {
 	DecodeSpeed float64 `json:"decode_speed"`
 	// AllExact is set when every coded file decoded bit-exact.
 	AllExact bool `json:"all_exact"`
+	// Coders counts the channel-frames per coder over all coded files;
+	// ModelFraction is the share the model coded (the rest went to a
+	// fallback that was smaller).
+	Coders        map[string]int64 `json:"coders,omitempty"`
+	ModelFraction float64          `json:"model_fraction"`
 	// Skipped counts the files where the budget was not measured, and
 	// SkipReason gives the first reason.
 	Skipped    int    `json:"skipped,omitempty"`
@@ -329,6 +349,12 @@ func summarizeBudget(label string, files []FileResult) BudgetSummary {
 				decSec += b.Coded.DecodeSeconds
 				audioSec += f.Seconds()
 				bs.AllExact = bs.AllExact && b.Coded.Exact
+				for k, v := range b.Coded.Coders {
+					if bs.Coders == nil {
+						bs.Coders = map[string]int64{}
+					}
+					bs.Coders[k] += v
+				}
 				if b.Policy != nil {
 					bothPol += *b.Policy * n
 					bothCoded += float64(b.Coded.Bytes) * 8
@@ -348,6 +374,9 @@ func summarizeBudget(label string, files []FileResult) BudgetSummary {
 		bs.Coded = codedBits / codedSamples
 	} else {
 		bs.AllExact = false
+	}
+	if bs.Coders != nil {
+		bs.ModelFraction = (&Coded{Coders: bs.Coders}).ModelFraction()
 	}
 	if bothSamples > 0 {
 		bs.Overhead = (bothCoded - bothPol) / bothSamples
@@ -486,12 +515,14 @@ func (r *Report) Markdown(plots []string) string {
 	}
 
 	if len(s.Budgets) > 0 {
-		p("## Budgets\n\n| budget | calls | policy bound | coded | overhead | overhead %% | encode x real time | decode x real time | bit-exact |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+		p("## Budgets\n\nOverhead is the coded size minus the policy bound: the stream's headers, the integer frequencies, and the frames a fallback coder stored (it is chosen only where it is smaller, so overhead can be negative).\n\n")
+		p("| budget | calls | policy bound | coded | overhead | overhead %% | model frames | encode x real time | decode x real time | bit-exact |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 		for _, bu := range s.Budgets {
-			p("| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", bu.Label, bu.Calls,
+			p("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", bu.Label, bu.Calls,
 				numOr(bu.Policy, bu.PolicyFiles > 0, "%.4f"), numOr(bu.Coded, bu.CodedFiles > 0, "%.4f"),
 				numOr(bu.Overhead, bu.PolicyFiles > 0 && bu.CodedFiles > 0, "%+.4f"),
 				numOr(100*bu.OverheadRelative, bu.PolicyFiles > 0 && bu.CodedFiles > 0, "%+.2f"),
+				numOr(100*bu.ModelFraction, bu.CodedFiles > 0, "%.0f%%"),
 				numOr(bu.EncodeSpeed, bu.CodedFiles > 0, "%.2f"), numOr(bu.DecodeSpeed, bu.CodedFiles > 0, "%.2f"),
 				yesNo(bu.CodedFiles > 0, bu.AllExact))
 		}
@@ -645,10 +676,11 @@ func skipNote(bu BudgetSummary) string {
 }
 
 func exactNote(bu BudgetSummary) string {
+	note := "NOT bit-exact"
 	if bu.AllExact {
-		return "bit-exact"
+		note = "bit-exact"
 	}
-	return "NOT bit-exact"
+	return note + fmt.Sprintf(", model on %.0f%% of frames", 100*bu.ModelFraction)
 }
 
 func numOr(v float64, ok bool, format string) string {

@@ -115,8 +115,7 @@ type Options struct {
 	// ModelPath names the model in the report.
 	ModelPath string
 	// Coder is the coder.Model adapter of Model that the codec uses;
-	// nil means eval's own adapter over the pure-Go forward pass with an
-	// equal split of each budget over the stages.
+	// nil means NewCoderModel(Model), the adapter ardm compress uses.
 	Coder coder.Model
 	// Draws is the number of (t, sigma) draws per stage and file of the
 	// bound estimator; 0 skips the bound.
@@ -166,7 +165,7 @@ func Run(ctx context.Context, root string, files []string, o Options) (*Report, 
 		r.Model = &ModelInfo{Path: o.ModelPath, Hash: hex.EncodeToString(h[:]), Config: cfg, Params: ardm.NumParams(cfg), Steps: o.Model.Info.Steps}
 		r.Lt = o.Model.Lt
 		if cm == nil {
-			cm = newForwardModel(o.Model, ardm.AllocEqual)
+			cm = NewCoderModel(o.Model)
 		}
 		if cm.Hash() != h {
 			return nil, errors.New("eval: the coder adapter is not for this model (hashes differ)")

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/eval"
+)
+
+func init() { register(newEvalCmd) }
+
+// evalOptions are the flags of `ardm eval`.
+type evalOptions struct {
+	Data      string
+	Model     string
+	NoModel   bool
+	Budgets   string
+	Baselines string
+	Report    string
+	Draws     int
+	Limit     int
+	MaxCalls  int
+	NoCode    bool
+	NoVerify  bool
+
+	budgets []eval.Budget
+	codecs  []string
+}
+
+func (o *evalOptions) AddFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.Data, "data", "", "folder of WAV files, searched recursively, or a Speech Commands folder (required)")
+	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
+	f.BoolVar(&o.NoModel, "no-model", false, "run the baselines only")
+	f.StringVar(&o.Budgets, "budgets", "400,full", `budgets to measure: network calls per frame and channel over all stages, or "full" (one per position); "" for none`)
+	f.StringVar(&o.Baselines, "baselines", "flac,wavpack", `classic codecs run on the same files ("" for none); missing programs are reported and skipped`)
+	f.StringVar(&o.Report, "report", "", "write report.md, report.json and PNG plots into this folder")
+	f.IntVar(&o.Draws, "draws", 2, "random (t, order) draws per stage and file for the bound and its standard error (0: no bound)")
+	f.IntVar(&o.Limit, "limit", 0, "use only the first N files (sorted by path; 0: all)")
+	f.IntVar(&o.MaxCalls, "max-calls", 4096, "skip a budget on a file that needs more network calls than this (0: no limit)")
+	f.BoolVar(&o.NoCode, "no-code", false, "measure the policy bounds but do not really encode and decode")
+	f.BoolVar(&o.NoVerify, "no-verify", false, "do not decode the baselines' files to check their round trip")
+}
+
+func newEvalCmd() *cobra.Command {
+	var opts evalOptions
+	cmd := &cobra.Command{
+		Use:   "eval --data DIR [--model M] [--budgets 400,full] [--baselines flac,wavpack] [--report DIR]",
+		Short: "Measure a model on a set of WAV files: bound, policy bounds, coded size, against flac and wavpack",
+		Long: `eval measures a model on every WAV file under --data, in bits per sample
+(per channel; whole files, headers included; pooled over files):
+
+  - the likelihood bound, per stage and in total, with its standard error
+    (--draws random draws of t and the order per stage and file);
+  - for each of --budgets, the bound under the budget's policy (the bits
+    the coder pays before quantisation) and the size of the stream really
+    written, decoded again and checked sample for sample, with the
+    coding overhead and the encode/decode speed;
+  - flac -8 and wavpack -hhx6 on the same files in the same run (when
+    installed), each file's size including headers, round trip checked.
+
+A budget that would need more than --max-calls network calls on a file is
+skipped there (one call per position, "full", usually is: its policy bound
+equals the bound in expectation).
+
+Inputs: --data, a folder of WAV files (recursively; in a Speech Commands
+folder only the ten digit words of SC09) and --model (or --no-model for the
+baselines alone). Outputs: a results table on stdout (with --json the whole
+report as one JSON object), progress on stderr, and with --report DIR a
+folder with report.md, report.json and PNG plots (L_t per stage, bound per
+stage, bits against budget, codec comparison, per-file scatter). Files that
+cannot be read are reported and make the exit status 3; a stream that does
+not decode bit-exact makes it 4.
+
+Example:
+  ardm eval --data ../shared/data/sc09-real-dev --model sc09.ardmm \
+      --budgets 50,400,full --report report/
+
+` + exitStatusHelp,
+		Args: cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Data == "" {
+				return usageErr("--data is required")
+			}
+			if opts.NoModel && opts.Model != "" {
+				return usageErr("--model and --no-model exclude each other")
+			}
+			if opts.Draws < 0 || opts.Limit < 0 || opts.MaxCalls < 0 {
+				return usageErr("--draws, --limit and --max-calls must be >= 0")
+			}
+			b, err := eval.ParseBudgets(opts.Budgets)
+			if err != nil {
+				return usageErr("--budgets: %v", err)
+			}
+			opts.budgets = b
+			for _, c := range strings.Split(opts.Baselines, ",") {
+				if c = strings.TrimSpace(c); c != "" {
+					if _, err := eval.LookupBaseline(c); err != nil {
+						return usageErr("--baselines: %v", err)
+					}
+					opts.codecs = append(opts.codecs, c)
+				}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runEval(cmd.Context(), opts)
+		},
+	}
+	opts.AddFlags(cmd)
+	return cmd
+}
+
+func runEval(ctx context.Context, opts evalOptions) error {
+	var m *ardm.Model
+	if !opts.NoModel {
+		var err error
+		if m, err = loadModel(opts.Model); err != nil {
+			return err
+		}
+	}
+	files, err := eval.FindFiles(opts.Data, opts.Limit)
+	if err != nil {
+		return err
+	}
+	codecs, missing, err := eval.ResolveBaselines(opts.codecs)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	for _, msg := range missing {
+		logf("ardm: %s; skipped", strings.TrimPrefix(msg, "eval: "))
+	}
+	logf("eval: %d files under %s", len(files), opts.Data)
+	var prog *progress
+	o := eval.Options{
+		Model:           m,
+		ModelPath:       opts.Model,
+		Draws:           opts.Draws,
+		Budgets:         opts.budgets,
+		Code:            !opts.NoCode,
+		MaxCalls:        opts.MaxCalls,
+		Baselines:       codecs,
+		Missing:         missing,
+		VerifyBaselines: !opts.NoVerify,
+		Seed:            globals.Seed,
+		Progress: func(done, total int, info string) {
+			if prog == nil {
+				prog = newProgress("eval (work units: network calls, baseline runs)", total)
+			}
+			prog.Set(done, info)
+		},
+	}
+	if m != nil && opts.Model == "" {
+		o.ModelPath = "(built-in)"
+	}
+	r, err := eval.Run(ctx, opts.Data, files, o)
+	if prog != nil {
+		prog.Done("")
+	}
+	if err != nil {
+		return err
+	}
+	if opts.Report != "" {
+		if err := r.WriteDir(opts.Report); err != nil {
+			return err
+		}
+		logf("eval: report written to %s", filepath.Join(opts.Report, "report.md"))
+	}
+	printResult(r, r.Table())
+	if err := r.IntegrityError(); err != nil {
+		return withCode(exitIntegrity, err)
+	}
+	if r.Summary.Failed > 0 {
+		return withCode(exitPartial, fmt.Errorf("eval: %d of %d files had errors (see the report)", r.Summary.Failed, r.Summary.Files))
+	}
+	return nil
+}
