@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/datasets"
+)
+
+func init() { register(newTrainCmd) }
+
+// trainOptions are the flags of `ardm train`.
+type trainOptions struct {
+	Data            string
+	Split           string
+	Out             string
+	Export          string
+	Resume          bool
+	CheckpointEvery int
+	MemLimitGiB     float64
+	cfg             ardm.Config
+	train           ardm.TrainOptions
+}
+
+func (o *trainOptions) AddFlags(cmd *cobra.Command) {
+	c, t := ardm.DefaultConfig(), ardm.DefaultTrainOptions()
+	o.cfg, o.train = c, t
+	f := cmd.Flags()
+	f.StringVar(&o.Data, "data", "", "shard directory written by `ardm dataset prepare` (required)")
+	f.StringVar(&o.Split, "split", "train", "split of the shards to train on")
+	f.StringVar(&o.Out, "out", "", "training checkpoint to write (and read with --resume); it is also a model file (required)")
+	f.StringVar(&o.Export, "export", "", "also write the inference model (EMA weights and L_t, no optimizer state) here at the end")
+	f.BoolVar(&o.Resume, "resume", false, "continue the run saved in --out exactly where it stopped")
+	f.IntVar(&o.CheckpointEvery, "checkpoint-every", 200, "write the checkpoint every N steps (0: only at the end or on interrupt)")
+	f.Float64Var(&o.MemLimitGiB, "mem-limit", 8, "soft memory limit in GiB for the Go runtime (ignored when GOMEMLIMIT is set)")
+
+	f.IntVar(&o.cfg.Branching, "branching", c.Branching, "branching factor b: 2, 4, 16 or 256")
+	f.IntVar(&o.cfg.Channels, "channels", c.Channels, "residual channels")
+	f.IntVar(&o.cfg.Layers, "layers", c.Layers, "gated residual blocks")
+	f.IntVar(&o.cfg.DilationCycle, "dilation-cycle", c.DilationCycle, "block l uses dilation 2^(l mod cycle)")
+	f.IntVar(&o.cfg.Kernel, "kernel", c.Kernel, "odd convolution width")
+	f.IntVar(&o.cfg.EmbedDim, "embed-dim", c.EmbedDim, "size of the revealed-fraction embedding")
+	f.IntVar(&o.cfg.FrameLen, "frame-len", c.FrameLen, "samples per frame the model codes")
+
+	f.IntVar(&o.train.Batch, "batch", t.Batch, "examples per step")
+	f.IntVar(&o.train.Crop, "crop", t.Crop, "samples per example (random crops of the clips)")
+	f.IntVar(&o.train.Steps, "steps", t.Steps, "total optimizer steps (with --resume: extends the run if larger)")
+	f.Float64Var(&o.train.LR, "lr", t.LR, "peak learning rate (Adam)")
+	f.IntVar(&o.train.Warmup, "warmup", t.Warmup, "linear learning-rate warm-up steps")
+	f.StringVar(&o.train.Schedule, "schedule", t.Schedule, "learning-rate schedule after warm-up: constant or cosine")
+	f.Float64Var(&o.train.MinLRFrac, "min-lr-frac", t.MinLRFrac, "cosine schedule: final rate as a fraction of --lr")
+	f.Float64Var(&o.train.ClipNorm, "clip-norm", t.ClipNorm, "clip the global gradient norm to this (0: off)")
+	f.Float64Var(&o.train.EMADecay, "ema-decay", t.EMADecay, "decay of the weight average used for inference")
+	f.Float64Var(&o.train.GainAugDB, "gain-aug", t.GainAugDB, "random gain per example, log-uniform in +-DB decibels (0: off)")
+}
+
+// fixedOnResume are the flags a resumed run takes from the checkpoint.
+var fixedOnResume = []string{"branching", "channels", "layers", "dilation-cycle", "kernel", "embed-dim", "frame-len",
+	"batch", "crop", "lr", "warmup", "schedule", "min-lr-frac", "clip-norm", "ema-decay", "gain-aug", "seed"}
+
+func newTrainCmd() *cobra.Command {
+	var opts trainOptions
+	cmd := &cobra.Command{
+		Use:   "train --data SHARDS --out MODEL",
+		Short: "Train an Upscale ARDM on prepared shards",
+		Long: `train optimises an Upscale ARDM (doc of package ardm) on random crops of the
+clips of a shard directory: each example draws a stage, a number t of
+revealed positions and a random order; the loss is the unbiased estimate of
+that stage's bound. Adam with warm-up, gradient clipping and an exponential
+moving average of the weights (the inference weights); the expected loss
+per position L_t is tracked per stage and revealed fraction for the budget
+policy. Every random choice comes from --seed: one seed reproduces the run
+bit for bit, and --resume continues exactly as if the run had not stopped.
+
+Inputs: --data (shards), the network and optimiser flags.
+Outputs: the training checkpoint --out (model plus optimizer state, written
+atomically every --checkpoint-every steps, at the end and on Ctrl-C; any
+command that takes --model reads it), optionally --export (model only), and
+a summary on stdout (--json: one object). Progress (step, loss, bpd, moving
+average, samples/s, ETA) goes to stderr.
+
+Example:
+  ardm train --data shards/ --branching 16 --channels 32 --layers 10 \
+      --crop 2048 --batch 8 --steps 4000 --lr 1e-3 --gain-aug 20 --out b16.ardmm
+  ardm train --data shards/ --out b16.ardmm --resume --steps 8000
+
+` + exitStatusHelp,
+		Args: cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if opts.Data == "" {
+				return usageErr("--data is required")
+			}
+			if opts.Out == "" {
+				return usageErr("--out is required")
+			}
+			if opts.CheckpointEvery < 0 {
+				return usageErr("--checkpoint-every must not be negative")
+			}
+			if opts.MemLimitGiB <= 0 {
+				return usageErr("--mem-limit must be positive")
+			}
+			if opts.Resume {
+				for _, name := range fixedOnResume {
+					if cmd.Flags().Changed(name) {
+						return usageErr("--%s cannot change on --resume (it is stored in the checkpoint)", name)
+					}
+				}
+				return nil
+			}
+			opts.train.Seed = globals.Seed
+			if err := opts.cfg.Validate(); err != nil {
+				return usageErr("%v", err)
+			}
+			if err := opts.train.Validate(); err != nil {
+				return usageErr("%v", err)
+			}
+			if opts.train.Crop > opts.cfg.FrameLen {
+				return usageErr("--crop %d is longer than --frame-len %d", opts.train.Crop, opts.cfg.FrameLen)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTrain(cmd.Context(), opts)
+		},
+	}
+	opts.AddFlags(cmd)
+	return cmd
+}
+
+func runTrain(ctx context.Context, opts trainOptions) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(opts.MemLimitGiB * (1 << 30)))
+	}
+	clips, err := datasets.ReadShards(opts.Data, opts.Split)
+	if err != nil {
+		var ce *datasets.ChecksumError
+		if errors.As(err, &ce) {
+			return withCode(exitIntegrity, err)
+		}
+		return err
+	}
+	if len(clips) == 0 {
+		return fmt.Errorf("no %s clips in %s", opts.Split, opts.Data)
+	}
+	samples := datasets.Samples(clips)
+
+	var tr *ardm.Trainer
+	if opts.Resume {
+		m, st, err := ardm.LoadCheckpoint(opts.Out)
+		if err != nil {
+			if errors.Is(err, ardm.ErrCorruptCheckpoint) {
+				return withCode(exitIntegrity, err)
+			}
+			return err
+		}
+		if st == nil {
+			return fmt.Errorf("%s has no training state (an exported model cannot be resumed)", opts.Out)
+		}
+		o := st.Options
+		steps := 0
+		if opts.train.Steps > o.Steps {
+			steps = opts.train.Steps
+		}
+		tr, err = ardm.ResumeTrainer(m, st, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed), steps)
+		if err != nil {
+			return err
+		}
+	} else {
+		o := opts.train
+		tr, err = ardm.NewTrainer(opts.cfg, o, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed))
+		if err != nil {
+			return err
+		}
+	}
+	defer tr.Close()
+	tr.SetData(opts.Data+" ("+opts.Split+")", len(samples))
+
+	o := tr.Options()
+	cfg := tr.Model().Config()
+	start := tr.StepsDone()
+	logf("train: %d clips, b=%d, %d channels x %d layers (%d parameters), batch %d x crop %d, steps %d..%d, seed %d",
+		len(samples), cfg.Branching, cfg.Channels, cfg.Layers, ardm.NumParams(cfg), o.Batch, o.Crop, start, o.Steps, o.Seed)
+	p := newProgress("train", o.Steps-start)
+	t0 := time.Now()
+	var last ardm.StepStats
+	err = tr.Run(ctx, opts.Out, opts.CheckpointEvery, func(s ardm.StepStats) {
+		last = s
+		done := s.Step - start
+		rate := float64(done*o.Batch*o.Crop) / time.Since(t0).Seconds()
+		p.Set(done, fmt.Sprintf("step %d loss %.3f bpd %.3f avg %.3f lr %.2g |g| %.2f %.0f samples/s",
+			s.Step, s.Loss, s.BPD, s.BPDAvg, s.LR, s.GradNorm, rate))
+	})
+	p.Done("")
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			logf("train: interrupted; checkpoint with %d steps saved to %s (continue with --resume)", tr.StepsDone(), opts.Out)
+		}
+		return err
+	}
+	m := tr.Model()
+	if opts.Export != "" {
+		if err := m.Save(opts.Export); err != nil {
+			return err
+		}
+	}
+	h := m.Hash()
+	res := struct {
+		Out         string    `json:"out"`
+		Export      string    `json:"export,omitempty"`
+		Hash        string    `json:"hash"`
+		Steps       int       `json:"steps"`
+		TrainBPD    float64   `json:"train_bpd"`
+		StageBPD    []float64 `json:"stage_bpd"`
+		LastBPD     float64   `json:"last_step_bpd"`
+		WallSeconds float64   `json:"wall_seconds"`
+		SamplesPerS float64   `json:"samples_per_second"`
+	}{opts.Out, opts.Export, fmt.Sprintf("%x", h), m.Info.Steps, m.Info.TrainBPD, m.Info.StageBPD, last.BPD,
+		m.Info.WallSeconds, float64((tr.StepsDone()-start)*o.Batch*o.Crop) / time.Since(t0).Seconds()}
+	text := fmt.Sprintf("trained %d steps: train bpd (moving average) %.4f, stage bpd from L_t %s\nmodel %s  hash %x  wall %.0fs  %.0f samples/s\n",
+		res.Steps, res.TrainBPD, fmtFloats(res.StageBPD), opts.Out, h[:8], res.WallSeconds, res.SamplesPerS)
+	printResult(res, text)
+	return nil
+}
+
+func fmtFloats(v []float64) string {
+	s := "["
+	for i, x := range v {
+		if i > 0 {
+			s += " "
+		}
+		s += fmt.Sprintf("%.3f", x)
+	}
+	return s + "]"
+}
