@@ -461,6 +461,9 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 	for base := 0; base < N; base += o.T {
 		for k := 0; k < o.K; k++ {
 			off, lo, hi := o.tap(k)
+			if hi <= lo {
+				continue // the tap reaches outside the example everywhere
+			}
 			sgemm(false, false, hi-lo, C2, C, y[(base+lo+off)*C:], C, w[k*C*C2:], C2, 1, z[(base+lo)*C2:], C2)
 		}
 	}
@@ -497,6 +500,9 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 	for base := 0; base < N; base += o.T {
 		for k := 0; k < o.K; k++ {
 			off, lo, hi := o.tap(k)
+			if hi <= lo {
+				continue // the tap reaches outside the example everywhere
+			}
 			sgemm(false, false, hi-lo, C, C2, dz[(base+lo)*C2:], C2, wt[k], C, 1, dy[(base+lo+off)*C:], C)
 		}
 	}
@@ -527,6 +533,9 @@ func (o convDWOp) Do(in ...G.Value) (G.Value, error) {
 		base := b * o.T
 		for k := 0; k < o.K; k++ {
 			off, lo, hi := o.tap(k)
+			if hi <= lo {
+				continue // the tap reaches outside the example everywhere
+			}
 			sgemm(true, false, C, C2, hi-lo, y[(base+lo+off)*C:], C, dz[(base+lo)*C2:], C2, 0, p[k*C*C2:], C2)
 		}
 		parts[b] = p

@@ -65,6 +65,7 @@ func TestGraphForwardMatchesForward(t *testing.T) {
 		{"b16", tinyConfig(), 300, 2, 100},
 		{"b4 k5", Config{Branching: 4, Channels: 8, Layers: 3, DilationCycle: 2, Kernel: 5, EmbedDim: 8, FrameLen: 500, Head: HeadSoftmax}, 500, 5, 499},
 		{"b2 k1", Config{Branching: 2, Channels: 6, Layers: 2, DilationCycle: 1, Kernel: 1, EmbedDim: 2, FrameLen: 64, Head: HeadSoftmax}, 64, 16, 0},
+		{"dilation beyond n", Config{Branching: 16, Channels: 4, Layers: 5, DilationCycle: 5, Kernel: 3, EmbedDim: 4, FrameLen: 10, Head: HeadSoftmax}, 10, 3, 4},
 		{"b256", Config{Branching: 256, Channels: 4, Layers: 4, DilationCycle: 3, Kernel: 3, EmbedDim: 4, FrameLen: 200, Head: HeadSoftmax}, 200, 1, 17},
 	}
 	for _, tc := range tests {

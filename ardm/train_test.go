@@ -176,6 +176,7 @@ func TestGradientCheck(t *testing.T) {
 	}{
 		{"b16", tinyConfig()},
 		{"b4 k5", Config{Branching: 4, Channels: 3, Layers: 3, DilationCycle: 2, Kernel: 5, EmbedDim: 4, FrameLen: 64, Head: HeadSoftmax}},
+		{"dilation past the crop", Config{Branching: 2, Channels: 2, Layers: 7, DilationCycle: 7, Kernel: 3, EmbedDim: 2, FrameLen: 64, Head: HeadSoftmax}},
 	}
 	for _, tc := range cfgs {
 		t.Run(tc.name, func(t *testing.T) {
