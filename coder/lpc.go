@@ -17,8 +17,8 @@ import (
 
 const (
 	maxLPCOrder     = 32
-	maxLPCBlocksLog = 4   // up to 16 blocks per frame
-	minLPCBlock     = 512 // the shortest block when a frame is split
+	maxLPCBlocksLog = 5   // up to 32 blocks per frame
+	minLPCBlock     = 256 // the shortest block when a frame is split
 	maxLPCPrec      = 16  // coefficient precision, bits with the sign
 	lpcCostChunk    = 64  // residual cost estimate: mean |e| per chunk
 )
@@ -266,7 +266,7 @@ func (sc *lpcScratch) analyse(y []int32, f []float64, a, b int, lo, hi int64, ou
 	}
 	// Precision.
 	if out.order > 0 {
-		for prec := 12; prec <= 14; prec++ {
+		for prec := 8; prec <= 14; prec++ {
 			cand = *out
 			cand.prec = prec
 			// Requantise from the float predictor of the chosen window

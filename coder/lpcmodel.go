@@ -17,28 +17,39 @@ import "math/bits"
 const (
 	lpcMaxClass  = 33 // |e| < 2^33: samples and predictions are 32-bit
 	lpcClassBits = 6  // tree levels of the class
-	lpcContexts  = 2*(lpcMaxClass+5) + 2
+	lpcContexts  = lpcMaxClass + 6
 	lpcMantBits  = 2 // modelled mantissa bits
 	lpcRate      = 4 // fast adaptation: p moves 1/2^lpcRate of the way
 	lpcRateSlow  = 7 // slow adaptation
-	lpcMeanShift = 4 // the running mean moves 1/2^lpcMeanShift of the way
+	lpcRateStart = 0 // the first update moves 1/2^(1+lpcRateStart)
+	lpcMeanShift = 3 // the running mean moves 1/2^lpcMeanShift of the way
 	lpcProbBits  = 16
 	lpcProbHalf  = 1 << (lpcProbBits - 1)
 )
 
 // prob2 is an adaptive binary model: the probability of a zero bit in
 // 2^-16 units as the mean of a fast and a slow estimate.
-type prob2 struct{ fast, slow uint16 }
+type prob2 struct {
+	fast, slow uint16
+	n          uint8 // updates so far, up to lpcRateSlow
+}
 
 func (p *prob2) p0() uint32 { return (uint32(p.fast) + uint32(p.slow) + 1) >> 1 }
 
 func (p *prob2) update(bit uint32) {
+	// The rates start fast (a new model learns quickly) and slow down to
+	// lpcRate and lpcRateSlow.
+	if p.n < lpcRateSlow {
+		p.n++
+	}
+	rf, rs := min(p.n, lpcRate)+lpcRateStart, min(p.n, lpcRateSlow)+lpcRateStart
+	rf, rs = min(rf, lpcRate), min(rs, lpcRateSlow)
 	if bit == 0 {
-		p.fast += (1<<lpcProbBits - 1 - p.fast) >> lpcRate
-		p.slow += (1<<lpcProbBits - 1 - p.slow) >> lpcRateSlow
+		p.fast += (1<<lpcProbBits - 1 - p.fast) >> rf
+		p.slow += (1<<lpcProbBits - 1 - p.slow) >> rs
 	} else {
-		p.fast -= p.fast >> lpcRate
-		p.slow -= p.slow >> lpcRateSlow
+		p.fast -= p.fast >> rf
+		p.slow -= p.slow >> rs
 	}
 }
 
@@ -51,7 +62,7 @@ type resModel struct {
 
 func (m *resModel) reset() {
 	m.mean = 0
-	half := prob2{lpcProbHalf, lpcProbHalf}
+	half := prob2{lpcProbHalf, lpcProbHalf, 0}
 	for c := range m.class {
 		for i := range m.class[c] {
 			m.class[c][i] = half
@@ -70,11 +81,7 @@ func (m *resModel) context() int {
 		return 0
 	}
 	l := bits.Len64(m.mean)
-	c := 2 * l
-	if l >= 2 {
-		c += int(m.mean>>(l-2)) & 1
-	}
-	return min(c, lpcContexts-1)
+	return min(l, lpcContexts-1)
 }
 
 func (m *resModel) adapt(mag uint64) {
