@@ -488,7 +488,7 @@ func (r *Report) Markdown(plots []string) string {
 
 	p("## Summary\n\n| method | bits/sample | note |\n|---|---:|---|\n")
 	if s.Bound != nil {
-		p("| ARDM bound (one call per position) | %.3f ± %.3f | %d files, spread %.3f |\n", s.Bound.Total.Mean, s.Bound.Total.StdErr, s.BoundFiles, s.BoundSpread)
+		p("| ARDM bound (one call per position) | %.3f ± %s | %d files, spread %.3f |\n", s.Bound.Total.Mean, r.se(s.Bound.Total, "%.3f"), s.BoundFiles, s.BoundSpread)
 	}
 	for _, bu := range s.Budgets {
 		if bu.PolicyFiles > 0 {
@@ -509,9 +509,9 @@ func (r *Report) Markdown(plots []string) string {
 	if s.Bound != nil {
 		p("## Bound per stage\n\n| stage | bits/sample | stderr |\n|---|---:|---:|\n")
 		for i, st := range s.Bound.Stages {
-			p("| %d | %.4f | %.4f |\n", i+1, st.Mean, st.StdErr)
+			p("| %d | %.4f | %s |\n", i+1, st.Mean, r.se(st, "%.4f"))
 		}
-		p("| total | %.4f | %.4f |\n\n", s.Bound.Total.Mean, s.Bound.Total.StdErr)
+		p("| total | %.4f | %s |\n\n", s.Bound.Total.Mean, r.se(s.Bound.Total, "%.4f"))
 	}
 
 	if len(s.Budgets) > 0 {
@@ -535,7 +535,7 @@ func (r *Report) Markdown(plots []string) string {
 	}
 
 	if len(s.Baselines) > 0 {
-		p("## Baselines\n\n| codec | files | bytes | bits/sample | mean per file | encode x real time | round trip checked |\n|---|---:|---:|---:|---:|---:|---|\n")
+		p("## Baselines\n\nEach file is compressed on its own by the installed program; encode speed is wall time per file, process start-up included.\n\n| codec | files | bytes | bits/sample | mean per file | encode x real time | round trip checked |\n|---|---:|---:|---:|---:|---:|---|\n")
 		for _, bl := range s.Baselines {
 			p("| %s | %d | %d | %.4f | %.4f | %.0f | %s |\n", bl.Setting, bl.Files, bl.Bytes, bl.BitsPerSample, bl.MeanPerFile, bl.EncodeSpeed, yesNo(true, bl.AllVerified))
 		}
@@ -572,7 +572,7 @@ func (r *Report) Markdown(plots []string) string {
 		row := []string{f.Name, fmt.Sprint(f.Samples)}
 		if s.Bound != nil {
 			if f.Bound != nil {
-				row = append(row, fmt.Sprintf("%.3f", f.Bound.Total.Mean), fmt.Sprintf("%.3f", f.Bound.Total.StdErr))
+				row = append(row, fmt.Sprintf("%.3f", f.Bound.Total.Mean), r.se(f.Bound.Total, "%.3f"))
 			} else {
 				row = append(row, "-", "-")
 			}
@@ -609,6 +609,15 @@ func (r *Report) Markdown(plots []string) string {
 	return b.String()
 }
 
+// se formats a standard error, or "n/a" when a single draw per file
+// cannot give one.
+func (r *Report) se(st Stat, format string) string {
+	if r.Draws < 2 {
+		return "n/a"
+	}
+	return fmt.Sprintf(format, st.StdErr)
+}
+
 // budget returns the file's result for the budget label, or nil.
 func (f *FileResult) budget(label string) *BudgetResult {
 	for i := range f.Budgets {
@@ -636,7 +645,7 @@ func (r *Report) Table() string {
 		for i, x := range s.Bound.Stages {
 			st = append(st, fmt.Sprintf("s%d %.3f", i+1, x.Mean))
 		}
-		line("ardm bound", fmt.Sprintf("%.3f", s.Bound.Total.Mean), fmt.Sprintf("± %.3f; %s", s.Bound.Total.StdErr, strings.Join(st, ", ")))
+		line("ardm bound", fmt.Sprintf("%.3f", s.Bound.Total.Mean), fmt.Sprintf("± %s; %s", r.se(s.Bound.Total, "%.3f"), strings.Join(st, ", ")))
 	}
 	for _, bu := range s.Budgets {
 		if bu.PolicyFiles > 0 {
