@@ -49,7 +49,12 @@
 //   - constant: all samples equal (digital silence, DC);
 //   - verbatim: raw PCM;
 //   - fixed-rice: FLAC's fixed polynomial predictors (order 0..4, chosen
-//     by the sum of absolute residuals) with partitioned Rice codes.
+//     by the sum of absolute residuals) with partitioned Rice codes;
+//   - lpc: linear prediction (orders up to 32, integer coefficients per
+//     block of the frame) with the residuals coded by an adaptive,
+//     integer-only model in rANS. The encoder picks the blocks, windows,
+//     orders and precisions by estimated cost (floating point); the
+//     decoder uses only integers.
 //
 // # Stream format (version 1)
 //
@@ -76,7 +81,7 @@
 //	4      n, samples per channel in this frame (1..frame length; only the
 //	       last frame may be shorter)
 //	5*C    per channel: coder (1 byte: 0 constant, 1 verbatim,
-//	       2 fixed-rice, 3 model), payload length (4 bytes, at most
+//	       2 fixed-rice, 3 model, 4 lpc), payload length (4 bytes, at most
 //	       2*n*ceil(depth/8)+64)
 //	4      CRC-32C of the frame's decoded PCM (see below)
 //	4      CRC-32C of this record's bytes so far
@@ -112,6 +117,36 @@
 //     k low bits.
 //   - model: the rANS stream: the final encoder state (8 bytes) followed by
 //     the 32-bit words in the order the decoder reads them.
+//   - lpc: a rANS stream laid out as the model's. Its symbols, in the
+//     order the decoder reads them, are raw fields (k bits, each value of
+//     probability 2^-k, coded in chunks of at most 16 bits, most
+//     significant first: value v of a c-bit chunk is the range
+//     [v<<(31-c), (v+1)<<(31-c)) of 2^31) and adaptive bits (below):
+//     wasted bits w (5 bits, w < depth: every sample is a multiple of
+//     2^w and y = x>>w is coded), lb (3 bits, 0..5: the frame is split
+//     into B = 2^lb blocks, block j holding samples j*n/B up to
+//     (j+1)*n/B, B <= n), then per block its order o (6 bits, 0..32) and
+//     if o > 0 the precision p-1 (4 bits, p = 1..16), the shift s (5 bits)
+//     and o coefficients q_1..q_o (p bits each, two's complement). Then
+//     the n residuals e_i = y_i - pred_i in order: with the block's
+//     predictor, pred_i = 0 if o = 0 or i = 0; y_(i-1) if i < o; else
+//     (sum_j q_j*y_(i-j)) >> s (64-bit sum, arithmetic shift; the history
+//     crosses block boundaries) clamped to the range of (depth-w)-bit
+//     samples. Each residual is its class c = bits.Len(|e|) (at most
+//     depth-w), the c-1 bits of |e| below its leading one, and if c > 0
+//     the sign (1 raw bit, 1 = negative). The class is 6 adaptive bits,
+//     most significant first, down a binary tree (node 1, then 2*node+bit)
+//     chosen by the context min(bits.Len(M), 38), where M is a running
+//     mean of |e| over the frame (M starts at 0 and after every residual
+//     M += |e| - M>>3). Of the c-1 mantissa bits the first min(2, c-1) are
+//     adaptive bits down a 3-node tree per class; the rest are raw.
+//     An adaptive bit has two 16-bit estimates F and S of the probability
+//     of a zero (2^-16 units, both starting at 2^15) and an update count
+//     k (starting at 0, at most 7). It is coded with the frequency of a
+//     zero f0 = ((F+S+1)>>1) << 15 out of 2^31 (a zero is [0, f0), a one
+//     [f0, 2^31)). Then k = min(k+1, 7) and with r = min(k, 4) for F and
+//     min(k, 7) for S, an estimate E moves E += (65535-E)>>r after a zero
+//     and E -= E>>r after a one. Every model starts afresh in each frame.
 //
 // # Errors
 //

@@ -9,10 +9,11 @@ import "math/bits"
 // A residual e is coded as its magnitude class c = bits.Len64(|e|)
 // (0..lpcMaxClass), the bits of |e| below its leading one, and its sign.
 // The class goes through a 6-level binary tree whose probabilities depend
-// on a context: the running mean of |e| (4 fraction bits, moved 1/16 of
-// the way to every |e|) on a half-octave scale. The two mantissa bits
-// right below the leading one are modelled per class (a 3-node tree); the
-// rest and the sign are coded with probability 1/2.
+// on a context: the octave of a running mean of |e| (lpcMeanShift
+// fraction bits, moved 1/2^lpcMeanShift of the way to every |e|). The two
+// mantissa bits right below the leading one are modelled per class (a
+// 3-node tree); the rest and the sign are coded with probability 1/2.
+// The full description is in doc.go.
 
 const (
 	lpcMaxClass  = 33 // |e| < 2^33: samples and predictions are 32-bit
