@@ -39,3 +39,25 @@
 // estimate of stage s's bound in bits per sample; the total bound is the sum
 // over stages.
 package ardm
+
+// # Mixture head (data parametrization)
+//
+// With Head == HeadMixture the output layer has 3*Mixtures channels per
+// position (stage independent): for component k, a weight logit w_k, a
+// location mu_k and a log scale l_k. They describe one continuous
+// distribution over the full value, in units of the local level g_i that
+// Features computes (Levels exposes it), centred on the middle c_i of the
+// position's known bin (a_i of Features for an unrevealed position):
+//
+//	value v  <->  u = (v - 32768 - c_i) / g_i
+//	F(u) = sum_k softmax(w)_k * sigmoid((u - mu_k) / exp(max(l_k, -9)))
+//
+// Stage s splits the known bin [lo, lo+W) into b sub-bins of width w = W/b;
+// digit j covers [lo + j*w, lo + (j+1)*w). Its probability is
+// F(upper_j) - F(lower_j) with the edges at lo + j*w - 1/2 (in u units),
+// except that the outermost edges are -inf and +inf: the first and last
+// sub-bins absorb the tails, as the discretized logistic of PixelCNN++ does
+// at 0 and 65535, instead of renormalising by the bin's mass (better
+// conditioned: no division by a tiny mass). Finally p = (1-Eps)*p + Eps/b
+// with Eps = MixtureEps, so that no digit has probability zero.
+// OA-ARDM is the one-stage case: Branching 65536, S = 1, w = 1.
