@@ -32,14 +32,15 @@ func KeepTopBits(x uint16, k int) uint16 {
 	return x &^ (1<<uint(16-k) - 1)
 }
 
-// DigitBits is log2 of a branching factor b in {2, 4, 16, 256}; it panics
-// for any other b.
+// DigitBits is log2 of a branching factor b in {2, 4, 16, 256, 65536}; it
+// panics for any other b. b = 65536 is the one-stage case (OA-ARDM): the
+// single digit is the whole value.
 func DigitBits(b int) int {
 	switch b {
-	case 2, 4, 16, 256:
+	case 2, 4, 16, 256, 65536:
 		return bits.TrailingZeros(uint(b))
 	}
-	panic(fmt.Sprintf("audio: branching factor %d not in {2, 4, 16, 256}", b))
+	panic(fmt.Sprintf("audio: branching factor %d not in {2, 4, 16, 256, 65536}", b))
 }
 
 // Stages is the number of base-b digits of a 16-bit value: 16 / log2(b).

@@ -88,6 +88,9 @@ func TestDigitTable(t *testing.T) {
 		{0x0000, 16, []int{0, 0, 0, 0}},
 		{0xFFFF, 4, []int{3, 3, 3, 3, 3, 3, 3, 3}},
 		{0x8001, 256, []int{0x80, 0x01}},
+		{0xABCD, 65536, []int{0xABCD}},
+		{0x0000, 65536, []int{0}},
+		{0xFFFF, 65536, []int{0xFFFF}},
 	}
 	for _, c := range cases {
 		if got := Stages(c.b); got != len(c.digits) {
@@ -110,7 +113,7 @@ func TestDigitTable(t *testing.T) {
 // checks each digit against the positional definition x / b^(S-s) mod b,
 // and merges back.
 func TestDigitsAllValues(t *testing.T) {
-	for _, b := range []int{2, 4, 16, 256} {
+	for _, b := range []int{2, 4, 16, 256, 65536} {
 		t.Run(fmt.Sprint("b=", b), func(t *testing.T) {
 			S := Stages(b)
 			if S*DigitBits(b) != 16 || 1<<uint(DigitBits(b)) != b {
@@ -152,6 +155,8 @@ func TestStageValueTable(t *testing.T) {
 		{0xABCD, 2, 1, 0x8000},
 		{0xABCD, 2, 15, 0xABCC},
 		{0xFFFF, 2, 16, 0xFFFF},
+		{0xABCD, 65536, 0, 0x0000},
+		{0xABCD, 65536, 1, 0xABCD},
 	}
 	for _, c := range cases {
 		if got := StageValue(c.x, c.b, c.s); got != c.want {
@@ -163,7 +168,7 @@ func TestStageValueTable(t *testing.T) {
 // TestStageValueDigits checks x^(s) against its definition for every value
 // and stage: digits 1..s of x, the rest zero.
 func TestStageValueDigits(t *testing.T) {
-	for _, b := range []int{2, 4, 16, 256} {
+	for _, b := range []int{2, 4, 16, 256, 65536} {
 		S := Stages(b)
 		d := make([]int, S)
 		for v := 0; v < 65536; v++ {
@@ -193,6 +198,7 @@ func TestSetDigitTable(t *testing.T) {
 		{0xABCD, 4, 8, 0, 0xABCC},
 		{0x0000, 2, 1, 1, 0x8000},
 		{0xFFFF, 2, 16, 0, 0xFFFE},
+		{0xABCD, 65536, 1, 0x1234, 0x1234},
 	}
 	for _, c := range cases {
 		if got := SetDigit(c.x, c.b, c.s, c.d); got != c.want {
@@ -235,6 +241,8 @@ func TestDigitPanics(t *testing.T) {
 	}{
 		{"DigitBits(3)", func() { DigitBits(3) }},
 		{"DigitBits(8)", func() { DigitBits(8) }},
+		{"DigitBits(512)", func() { DigitBits(512) }},
+		{"Digit b=65536 stage 2", func() { Digit(1, 65536, 2) }},
 		{"Digit stage 0", func() { Digit(1, 16, 0) }},
 		{"Digit stage 5", func() { Digit(1, 16, 5) }},
 		{"SetDigit d=b", func() { SetDigit(1, 4, 1, 4) }},
