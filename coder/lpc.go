@@ -266,7 +266,7 @@ func (sc *lpcScratch) analyse(y []int32, f []float64, a, b int, lo, hi int64, ou
 	}
 	// Precision.
 	if out.order > 0 {
-		for prec := 8; prec <= 14; prec += 2 {
+		for _, prec := range [...]int{8, 11} {
 			cand = *out
 			cand.prec = prec
 			// Requantise from the float predictor of the chosen window
