@@ -269,8 +269,7 @@ func (sc *lpcScratch) analyse(y []int32, f []float64, a, b int, lo, hi int64, ou
 		for _, prec := range [...]int{8, 11} {
 			cand = *out
 			cand.prec = prec
-			// Requantise from the float predictor of the chosen window
-			// is not kept; reduce the stored coefficients instead.
+			// Round the chosen integer coefficients to fewer bits.
 			reducePrecision(&cand, prec)
 			if c := blockCost(y, a, b, &cand, lo, hi) + cand.headerBits()<<8; c < best {
 				best, *out = c, cand
@@ -320,8 +319,8 @@ func blockCost(y []int32, a, b int, blk *lpcBlock, lo, hi int64) uint64 {
 	return cost
 }
 
-// windows returns the analysis windows of a block of L samples: tukey(0.5)
-// over the whole block and over each half.
+// windows returns the analysis windows of a block of L samples (cached):
+// tukey(0.5) over the whole block.
 func (sc *lpcScratch) windows(L int) [][]float64 {
 	if w, ok := sc.wins[L]; ok {
 		return w
