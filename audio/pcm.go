@@ -23,3 +23,21 @@ func (p *PCM) Frames() int {
 	}
 	return len(p.Data[0])
 }
+
+// Equal reports whether p and q have the same format and every sample equal.
+func (p *PCM) Equal(q *PCM) bool {
+	if p.Format != q.Format || len(p.Data) != len(q.Data) {
+		return false
+	}
+	for c := range p.Data {
+		if len(p.Data[c]) != len(q.Data[c]) {
+			return false
+		}
+		for i, v := range p.Data[c] {
+			if v != q.Data[c][i] {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -38,22 +38,7 @@ func codecTestFiles(t *testing.T) (dir string, files []string, pcms []*audio.PCM
 	return dir, files, pcms
 }
 
-func samePCM(a, b *audio.PCM) bool {
-	if a.Format != b.Format || len(a.Data) != len(b.Data) {
-		return false
-	}
-	for c := range a.Data {
-		if len(a.Data[c]) != len(b.Data[c]) {
-			return false
-		}
-		for i := range a.Data[c] {
-			if a.Data[c][i] != b.Data[c][i] {
-				return false
-			}
-		}
-	}
-	return true
-}
+func samePCM(a, b *audio.PCM) bool { return a.Equal(b) }
 
 func TestCompressDecompressRoundTrip(t *testing.T) {
 	dir, files, pcms := codecTestFiles(t)

@@ -22,7 +22,7 @@ func codecModel(path string, none bool) (coder.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ardm.NewPredictor(m), nil
+	return ardm.NewPredictorPool(m, 0), nil
 }
 
 // integrity marks the errors of a damaged stream, a failed checksum or a
