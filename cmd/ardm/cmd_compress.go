@@ -31,7 +31,7 @@ func (o *compressOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
 	f.BoolVar(&o.NoModel, "no-model", false, "use only the model-free coders (fixed predictor + Rice, verbatim, constant)")
-	f.IntVar(&o.Budget, "budget", 400, "network calls per frame and channel over all stages (0: one per position, slowest)")
+	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per frame and channel over all stages (0: one per position, slowest)")
 	f.StringVarP(&o.Out, "output", "o", "", `output file ("-" for stdout; default IN with .ardm)`)
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
 	f.BoolVar(&o.Verify, "verify", false, "decode each output after writing it and compare every sample")

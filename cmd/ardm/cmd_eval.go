@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -37,7 +38,7 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Data, "data", "", "folder of WAV files, searched recursively, or a Speech Commands folder (required)")
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
 	f.BoolVar(&o.NoModel, "no-model", false, "run the baselines only")
-	f.StringVar(&o.Budgets, "budgets", "400,full", `budgets to measure: network calls per frame and channel over all stages, or "full" (one per position); "" for none`)
+	f.StringVar(&o.Budgets, "budgets", strconv.Itoa(defaultBudget)+",full", `budgets to measure: network calls per frame and channel over all stages, or "full" (one per position); "" for none`)
 	f.StringVar(&o.Baselines, "baselines", "flac,wavpack", `classic codecs run on the same files ("" for none); missing programs are reported and skipped`)
 	f.StringVar(&o.Report, "report", "", "write report.md, report.json and PNG plots into this folder")
 	f.IntVar(&o.Draws, "draws", 2, "random (t, order) draws per stage and file for the bound and its standard error (0: no bound)")
@@ -50,7 +51,7 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 func newEvalCmd() *cobra.Command {
 	var opts evalOptions
 	cmd := &cobra.Command{
-		Use:   "eval --data DIR [--model M] [--budgets 400,full] [--baselines flac,wavpack] [--report DIR]",
+		Use:   "eval --data DIR [--model M] [--budgets 20,full] [--baselines flac,wavpack] [--report DIR]",
 		Short: "Measure a model on a set of WAV files: bound, policy bounds, coded size, against flac and wavpack",
 		Long: `eval measures a model on every WAV file under --data, in bits per sample
 (per channel; whole files, headers included; pooled over files):

@@ -23,7 +23,7 @@ type policyOptions struct {
 
 func (o *policyOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "", "model file (required)")
+	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
 	f.IntVar(&o.Budget, "budget", 0, "network calls per frame in all stages (0: one per position)")
 	f.IntVar(&o.N, "n", 0, "positions per stage (default: the model's frame length)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal (the paper) or joint (least expected bits)")
@@ -32,7 +32,7 @@ func (o *policyOptions) AddFlags(cmd *cobra.Command) {
 func newPolicyCmd() *cobra.Command {
 	var opts policyOptions
 	cmd := &cobra.Command{
-		Use:   "policy --model M --budget N",
+		Use:   "policy [--model M] --budget N",
 		Short: "Print the budget policy of a model: steps per stage and expected bits per sample",
 		Long: `policy runs the budget dynamic program on the model's L_t table (the expected
 loss per position at each revealed fraction, tracked during training) and
@@ -50,9 +50,6 @@ Example:
 ` + exitStatusHelp,
 		Args: cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Model == "" {
-				return usageErr("--model is required")
-			}
 			if opts.N < 0 {
 				return usageErr("--n must be positive")
 			}

@@ -29,9 +29,9 @@ type sampleOptions struct {
 
 func (o *sampleOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "", "model file (required)")
+	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
 	f.IntVarP(&o.Count, "n", "n", 1, "number of clips to generate")
-	f.IntVar(&o.Budget, "budget", 100, "network calls per clip in all stages (0: one per position)")
+	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per clip in all stages (0: one per position)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal or joint")
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the WAV files (required; created if missing)")
 	f.IntVar(&o.Length, "length", 0, "samples per clip (default: the model's frame length)")
@@ -60,8 +60,6 @@ Example:
 		Args: cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, args []string) error {
 			switch {
-			case opts.Model == "":
-				return usageErr("--model is required")
 			case opts.OutDir == "":
 				return usageErr("--out-dir is required")
 			case opts.Count < 1:

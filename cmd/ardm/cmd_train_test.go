@@ -97,9 +97,6 @@ func TestTrainCommand(t *testing.T) {
 	if _, err := loadModel(bad); err == nil {
 		t.Error("loadModel accepted a corrupt file")
 	}
-	if _, err := loadModel(""); err == nil || !strings.Contains(err.Error(), "no --model given") {
-		t.Errorf("loadModel(\"\"): %v", err)
-	}
 	if code, _, _ := runDatasetCapture(t, "train", "--out", part); code != exitUsage {
 		t.Errorf("missing --data: exit %d", code)
 	}

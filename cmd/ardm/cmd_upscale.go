@@ -28,9 +28,9 @@ type upscaleOptions struct {
 
 func (o *upscaleOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.Model, "model", "", "model file (required)")
+	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
 	f.IntVar(&o.FromBits, "from-bits", 0, "known top bits of the input (default: detected: 8 for 8-bit files, the effective bits of 16-bit files)")
-	f.IntVar(&o.Budget, "budget", 100, "network calls per frame in all stages (0: one per position)")
+	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per frame in all stages (0: one per position)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal or joint")
 	f.StringVarP(&o.Out, "output", "o", "", "output 16-bit WAV (required)")
 	f.StringVar(&o.Reference, "reference", "", "full-depth WAV to compare with: prints SNR and the bpd of the missing bits")
@@ -39,7 +39,7 @@ func (o *upscaleOptions) AddFlags(cmd *cobra.Command) {
 func newUpscaleCmd() *cobra.Command {
 	var opts upscaleOptions
 	cmd := &cobra.Command{
-		Use:   "upscale --model M [--from-bits 8] [--budget N] IN.wav -o OUT.wav [--reference REF.wav]",
+		Use:   "upscale [--model M] [--from-bits 8] [--budget N] IN.wav -o OUT.wav [--reference REF.wav]",
 		Short: "Generate the missing low bits of low-depth audio with a model",
 		Long: `upscale reads a low-depth WAV (8-bit, 16-bit whose low bits are zero, or any
 WAV reduced to --from-bits) and generates the missing stages with the model
@@ -62,8 +62,6 @@ Example:
 		Args: cobra.ExactArgs(1),
 		PreRunE: func(cmd *cobra.Command, args []string) error {
 			switch {
-			case opts.Model == "":
-				return usageErr("--model is required")
 			case opts.Out == "":
 				return usageErr("-o is required")
 			case opts.FromBits < 0 || opts.FromBits > 16:

@@ -7,12 +7,12 @@ import (
 	"github.com/ardm-dev/ardm/ardm"
 )
 
-// loadModel reads the model named by a --model flag. The empty path will
-// name the default model embedded in the binary; until one ships it is an
-// error. A corrupt file is an integrity failure (exit 4).
+// loadModel reads the model named by a --model flag; the empty path is the
+// built-in model (default_model.go). A corrupt file is an integrity failure
+// (exit 4).
 func loadModel(path string) (*ardm.Model, error) {
 	if path == "" {
-		return nil, usageErr("no --model given")
+		return loadDefaultModel()
 	}
 	m, err := ardm.Load(path)
 	if err != nil {
