@@ -11,19 +11,37 @@ const (
 	// softmax per stage (the output layer has Stages*b channels, stage s
 	// reads channels [(s-1)*b, s*b)).
 	HeadSoftmax = "softmax"
+	// HeadMixture is the paper's data parametrization: one discretized
+	// logistic mixture over the full value, whose mass in each sub-bin of
+	// the known bin gives a stage's b probabilities (doc.go, "Mixture
+	// head"). The output layer has 3*Mixtures channels: the component
+	// weight logits, then the locations, then the log scales.
+	HeadMixture = "mixture"
 )
+
+// MixtureEps is the weight of the uniform distribution mixed into every
+// mixture-head distribution, so that no digit has probability zero.
+const MixtureEps = 1e-4
+
+// MaxMixtures bounds Config.Mixtures.
+const MaxMixtures = 64
+
+// OABranching is the branching factor of OA-ARDM: one stage over all
+// 65536 values (mixture head only).
+const OABranching = 65536
 
 // Config is the network configuration. It is data: validated, stored in
 // every checkpoint, and hashed with the weights.
 type Config struct {
-	Branching     int    `json:"branching"`      // b in {2, 4, 16, 256}
-	Channels      int    `json:"channels"`       // C, residual channels
-	Layers        int    `json:"layers"`         // number of gated residual blocks
-	DilationCycle int    `json:"dilation_cycle"` // block l uses dilation 2^(l mod DilationCycle)
-	Kernel        int    `json:"kernel"`         // odd conv width (3)
-	EmbedDim      int    `json:"embed_dim"`      // sinusoidal embedding size of the revealed fraction (even)
-	FrameLen      int    `json:"frame_len"`      // D: the frame length the model codes (16000 for SC09)
-	Head          string `json:"head"`           // HeadSoftmax
+	Branching     int    `json:"branching"`          // b in {2, 4, 16, 256}, or 65536 (OA-ARDM, mixture head)
+	Channels      int    `json:"channels"`           // C, residual channels
+	Layers        int    `json:"layers"`             // number of gated residual blocks
+	DilationCycle int    `json:"dilation_cycle"`     // block l uses dilation 2^(l mod DilationCycle)
+	Kernel        int    `json:"kernel"`             // odd conv width (3)
+	EmbedDim      int    `json:"embed_dim"`          // sinusoidal embedding size of the revealed fraction (even)
+	FrameLen      int    `json:"frame_len"`          // D: the frame length the model codes (16000 for SC09)
+	Head          string `json:"head"`               // HeadSoftmax or HeadMixture
+	Mixtures      int    `json:"mixtures,omitempty"` // K, mixture components (HeadMixture); 0 for HeadSoftmax
 }
 
 // DefaultConfig is a small network that trains on a CPU.
@@ -44,8 +62,12 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	switch c.Branching {
 	case 2, 4, 16, 256:
+	case OABranching:
+		if c.Head != HeadMixture {
+			return fmt.Errorf("ardm: branching factor %d (OA-ARDM) needs the %q head", c.Branching, HeadMixture)
+		}
 	default:
-		return fmt.Errorf("ardm: branching factor %d not in {2, 4, 16, 256}", c.Branching)
+		return fmt.Errorf("ardm: branching factor %d not in {2, 4, 16, 256, %d}", c.Branching, OABranching)
 	}
 	switch {
 	case c.Channels < 1 || c.Channels > 1024:
@@ -61,7 +83,16 @@ func (c Config) Validate() error {
 	case c.FrameLen < 1 || c.FrameLen > 1<<20:
 		return fmt.Errorf("ardm: frame length %d out of range 1..%d", c.FrameLen, 1<<20)
 	}
-	if c.Head != HeadSoftmax {
+	switch c.Head {
+	case HeadSoftmax:
+		if c.Mixtures != 0 {
+			return fmt.Errorf("ardm: %d mixture components with the %q head", c.Mixtures, c.Head)
+		}
+	case HeadMixture:
+		if c.Mixtures < 1 || c.Mixtures > MaxMixtures {
+			return fmt.Errorf("ardm: mixture components %d out of range 1..%d", c.Mixtures, MaxMixtures)
+		}
+	default:
 		return fmt.Errorf("ardm: unknown head %q", c.Head)
 	}
 	return nil
@@ -70,11 +101,17 @@ func (c Config) Validate() error {
 // DigitBits is log2 of the branching factor.
 func (c Config) DigitBits() int { return bits.TrailingZeros(uint(c.Branching)) }
 
-// Stages is S = 16 / log2(b).
+// Stages is S = 16 / log2(b) (1 for OA-ARDM).
 func (c Config) Stages() int { return 16 / c.DigitBits() }
 
 // Dilation is the dilation of block l (0-based).
 func (c Config) Dilation(l int) int { return 1 << (l % c.DilationCycle) }
 
-// Outputs is the number of output channels of the head.
-func (c Config) Outputs() int { return c.Stages() * c.Branching }
+// Outputs is the number of output channels of the head: Stages*b for the
+// softmax head, 3*Mixtures for the mixture head.
+func (c Config) Outputs() int {
+	if c.Head == HeadMixture {
+		return 3 * c.Mixtures
+	}
+	return c.Stages() * c.Branching
+}

@@ -35,57 +35,29 @@ func Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32
 	if len(mask) != n || len(dst) != n*NumFeatures {
 		panic("ardm: Features: length mismatch")
 	}
-	S, db := cfg.Stages(), cfg.DigitBits()
-	if stage < 1 || stage > S {
-		panic("ardm: Features: stage out of range")
-	}
-	coarseBits := uint((stage - 1) * db)
-	wCoarse := int64(1) << (16 - coarseBits)
-	wFine := wCoarse >> uint(db)
-	highMask := uint16(0xffff << (16 - coarseBits)) // zero when coarseBits == 0
-	if coarseBits == 0 {
-		highMask = 0
-	}
-	// Prefix sums of the squared centred coarse signal.
-	pre := make([]int64, n+1)
-	for i, v := range values {
-		a := int64(v&highMask) + wCoarse/2 - 32768
-		pre[i+1] = pre[i] + a*a
-	}
-	floor := float64(wCoarse) / 2
-	for i, v := range values {
-		lo, hi := i-LevelHalfWindow, i+LevelHalfWindow+1
-		if lo < 0 {
-			lo = 0
-		}
-		if hi > n {
-			hi = n
-		}
-		g := math.Sqrt(float64(pre[hi]-pre[lo]) / float64(hi-lo))
-		if g < floor {
-			g = floor
-		}
+	g, a := make([]float64, n), make([]float64, n)
+	wFine, wCoarse := Levels(cfg, stage, values, mask, g, a)
+	for i := range values {
 		w, m := wCoarse, float32(0)
 		if mask[i] {
 			w, m = wFine, 1
 		}
-		a := float64(int64(v) + w/2 - 32768)
-		f0 := a / g
+		f0 := a[i] / g[i]
 		if f0 > 32 {
 			f0 = 32
 		} else if f0 < -32 {
 			f0 = -32
 		}
-		f5 := math.Sqrt(math.Abs(a) / 32768)
-		if a < 0 {
+		f5 := math.Sqrt(math.Abs(a[i]) / 32768)
+		if a[i] < 0 {
 			f5 = -f5
 		}
 		d := dst[i*NumFeatures : (i+1)*NumFeatures]
 		d[0] = float32(f0)
 		d[1] = m
 		d[2] = float32(float64(log2(w)) / 16)
-		d[3] = float32(math.Sqrt(math.Sqrt(g / 32768)))
-		d[4] = float32(math.Sqrt(float64(w) / (2 * g)))
+		d[3] = float32(math.Sqrt(math.Sqrt(g[i] / 32768)))
+		d[4] = float32(math.Sqrt(float64(w) / (2 * g[i])))
 		d[5] = float32(f5)
 	}
 }

@@ -130,7 +130,7 @@ func newNetGraph(w *Weights, B, T int, train bool) (*netGraph, error) {
 		weight: make([]float32, N),
 		nll:    make([]float64, N),
 	}
-	loss := apply(newNLL(ng.spec), ng.logits)
+	loss := apply(newHeadLoss(cfg, ng.spec), ng.logits)
 	G.Read(loss, &ng.lossV)
 	var wrt G.Nodes
 	var idx []int

@@ -827,6 +827,7 @@ type lossSpec struct {
 	target []int32   // per row: digit of the example's stage
 	weight []float32 // per row: 0 for revealed positions
 	nll    []float64 // per row, written by the forward pass
+	level  []float64 // per row: the level g of Levels (mixture head only; graph_mixture.go)
 }
 
 type nllOp struct {

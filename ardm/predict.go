@@ -16,6 +16,7 @@ type Predictor struct {
 	fw     *Forwarder
 	alloc  Allocation
 	logits []float32
+	mix    mixScratch // mixture head buffers (predict_mixture.go)
 
 	mu       sync.Mutex
 	policies map[[2]int][][]int
@@ -78,8 +79,10 @@ func (p *Predictor) Policy(budget, n int) [][]int {
 
 // Predict runs the network once on the stage input (values, mask, t
 // revealed) and writes the b-way softmax probabilities of digit stage at
-// each position pos[j] into dst[j*b : (j+1)*b]. Every probability is
-// positive; they sum to 1 up to float32 rounding.
+// each position pos[j] into dst[j*b : (j+1)*b]: the softmax of the stage's
+// logits, or the mixture head's sub-bin masses (doc.go). Every probability
+// is positive; they sum to 1 up to float32 rounding. For OA-ARDM (b =
+// 65536) use TargetBits and the mixture walk instead of tables this big.
 func (p *Predictor) Predict(stage, t int, values []uint16, mask []bool, pos []int, dst []float32) {
 	cfg := p.m.Config()
 	b, O := cfg.Branching, cfg.Outputs()
@@ -94,6 +97,10 @@ func (p *Predictor) Predict(stage, t int, values []uint16, mask []bool, pos []in
 	}
 	logits := p.logits[:len(pos)*O]
 	p.fw.ForwardAt(stage, t, values, mask, pos, logits)
+	if cfg.Head == HeadMixture {
+		p.mixturePredict(stage, values, mask, pos, logits, dst)
+		return
+	}
 	off := (stage - 1) * b
 	for j := range pos {
 		softmaxDet(logits[j*O+off:j*O+off+b], dst[j*b:(j+1)*b])

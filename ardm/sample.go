@@ -148,6 +148,9 @@ func (p *Predictor) Generate(ctx context.Context, x []uint16, opt GenerateOption
 	for i := range x {
 		x[i] = keepTopBits(x[i], opt.KnownBits)
 	}
+	if b > maxTableBranching {
+		return p.generateOA(ctx, x, opt)
+	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5a3b1e0d16175))
 	return p.stageWalk(ctx, x, opt, func(s int, pos []int, probs []float32, _ func(i, d int) bool) {
 		for j, i := range pos {
@@ -187,6 +190,9 @@ func sampleDigit(pr []float32, u float64) int {
 func (p *Predictor) StageBits(ctx context.Context, x []uint16, opt GenerateOptions) ([]float64, error) {
 	cfg := p.m.Config()
 	b, S := cfg.Branching, cfg.Stages()
+	if b > maxTableBranching {
+		return p.stageBitsOA(ctx, x, opt)
+	}
 	bits := make([]float64, S)
 	err := p.stageWalk(ctx, x, opt, func(s int, pos []int, probs []float32, _ func(i, d int) bool) {
 		for j, i := range pos {

@@ -205,6 +205,7 @@ func (tr *Trainer) prepare(step int) []example {
 			}
 		}
 		Features(cfg, s, values, mask, ng.featV[bi*T*NumFeatures:(bi+1)*T*NumFeatures])
+		ng.spec.fillLevels(cfg, s, values, mask, bi)
 		Embedding(cfg, t, T, ng.embV[bi*cfg.EmbedDim:(bi+1)*cfg.EmbedDim])
 	}
 	return exs

@@ -81,5 +81,6 @@ func NewWeights(cfg Config, seed uint64) *Weights {
 	w.Out1B = make([]float32, C)
 	w.OutW = make([]float32, C*O)
 	w.OutB = make([]float32, O)
+	initHeadBias(w)
 	return w
 }
