@@ -41,7 +41,9 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.CheckpointEvery, "checkpoint-every", 200, "write the checkpoint every N steps (0: only at the end or on interrupt)")
 	f.Float64Var(&o.MemLimitGiB, "mem-limit", 8, "soft memory limit in GiB for the Go runtime (ignored when GOMEMLIMIT is set)")
 
-	f.IntVar(&o.cfg.Branching, "branching", c.Branching, "branching factor b: 2, 4, 16 or 256")
+	f.IntVar(&o.cfg.Branching, "branching", c.Branching, "branching factor b: 2, 4, 16 or 256; 65536 is OA-ARDM (one stage, needs --head mixture)")
+	f.StringVar(&o.cfg.Head, "head", c.Head, "output head: softmax (a free b-way softmax per stage) or mixture (discretized logistic mixture over the full value)")
+	f.IntVar(&o.cfg.Mixtures, "mixtures", 0, "mixture components K of --head mixture (0: 8)")
 	f.IntVar(&o.cfg.Channels, "channels", c.Channels, "residual channels")
 	f.IntVar(&o.cfg.Layers, "layers", c.Layers, "gated residual blocks")
 	f.IntVar(&o.cfg.DilationCycle, "dilation-cycle", c.DilationCycle, "block l uses dilation 2^(l mod cycle)")
@@ -62,7 +64,7 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 }
 
 // fixedOnResume are the flags a resumed run takes from the checkpoint.
-var fixedOnResume = []string{"branching", "channels", "layers", "dilation-cycle", "kernel", "embed-dim", "frame-len",
+var fixedOnResume = []string{"branching", "head", "mixtures", "channels", "layers", "dilation-cycle", "kernel", "embed-dim", "frame-len",
 	"batch", "crop", "lr", "warmup", "schedule", "min-lr-frac", "clip-norm", "ema-decay", "gain-aug", "seed"}
 
 func newTrainCmd() *cobra.Command {
@@ -115,6 +117,9 @@ Example:
 				return nil
 			}
 			opts.train.Seed = globals.Seed
+			if opts.cfg.Head == ardm.HeadMixture && opts.cfg.Mixtures == 0 {
+				opts.cfg.Mixtures = 8
+			}
 			if err := opts.cfg.Validate(); err != nil {
 				return usageErr("%v", err)
 			}
