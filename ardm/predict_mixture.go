@@ -26,6 +26,7 @@ const minMixRowsPerWorker = 64
 type mixScratch struct {
 	level  []float64
 	logits []float32
+	probs  []float32 // TargetBits with the softmax head
 }
 
 // mixLevels computes the levels g of every position of the stage input.
@@ -86,7 +87,10 @@ func (p *Predictor) TargetBits(stage, t int, values []uint16, mask []bool, pos [
 	}
 	var bits float64
 	if cfg.Head != HeadMixture {
-		probs := make([]float32, len(pos)*b)
+		if cap(p.mix.probs) < len(pos)*b {
+			p.mix.probs = make([]float32, len(pos)*b)
+		}
+		probs := p.mix.probs[:len(pos)*b]
 		p.Predict(stage, t, values, mask, pos, probs)
 		for j, i := range pos {
 			bits -= math.Log2(float64(probs[j*b+digitOf(x[i], b, S, stage)]))
@@ -103,6 +107,13 @@ func (p *Predictor) TargetBits(stage, t int, values []uint16, mask []bool, pos [
 		bits -= math.Log2(float64(pr))
 	}
 	return bits
+}
+
+// TargetBits is Predictor.TargetBits on a borrowed Predictor.
+func (pp *PredictorPool) TargetBits(stage, t int, values []uint16, mask []bool, pos []int, x []uint16) float64 {
+	p := pp.get()
+	defer pp.put(p)
+	return p.TargetBits(stage, t, values, mask, pos, x)
 }
 
 func (p *Predictor) mixLogits(n int) []float32 {

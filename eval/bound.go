@@ -140,7 +140,7 @@ type boundScratch struct {
 	probs  []float32
 }
 
-func (sc *boundScratch) size(n, b int) {
+func (sc *boundScratch) size(n int) {
 	if cap(sc.values) < n {
 		sc.values = make([]uint16, n)
 		sc.mask = make([]bool, n)
@@ -148,16 +148,36 @@ func (sc *boundScratch) size(n, b int) {
 		sc.perm = make([]int, n)
 	}
 	sc.values, sc.mask, sc.perm = sc.values[:n], sc.mask[:n], sc.perm[:n]
-	if cap(sc.probs) < n*b {
-		sc.probs = make([]float32, n*b)
+}
+
+// TargetScorer is implemented by models that score the true digits of
+// the positions directly, without b-way probability tables
+// (ardm.Predictor): OA-ARDM's 65536 values need it. TargetBits runs the
+// network once, as Predict, and returns the sum over pos of -log2 p(digit
+// stage of x[i]).
+type TargetScorer interface {
+	TargetBits(stage, t int, values []uint16, mask []bool, pos []int, x []uint16) float64
+}
+
+// stepBits runs the network once on the scratch's stage input and returns
+// -log2 p of digit s of x at the positions pos, summed.
+func (sc *boundScratch) stepBits(m coder.Model, x []uint16, s, t, b int, pos []int) float64 {
+	if ts, ok := m.(TargetScorer); ok {
+		return ts.TargetBits(s, t, sc.values, sc.mask, pos, x)
 	}
+	if cap(sc.probs) < len(pos)*b {
+		sc.probs = make([]float32, len(pos)*b)
+	}
+	probs := sc.probs[:len(pos)*b]
+	m.Predict(s, t, sc.values, sc.mask, pos, probs)
+	return digitBits(x, pos, probs, b, s)
 }
 
 // frameEstimate is one draw of the unbiased estimate of stage s's bits on
 // frame x (not normalised).
 func (sc *boundScratch) frameEstimate(m coder.Model, x []uint16, s, b int, rng *rand.Rand) float64 {
 	n := len(x)
-	sc.size(n, b)
+	sc.size(n)
 	t := rng.IntN(n)
 	for i := range sc.perm {
 		sc.perm[i] = i
@@ -177,9 +197,7 @@ func (sc *boundScratch) frameEstimate(m coder.Model, x []uint16, s, b int, rng *
 			pos = append(pos, i)
 		}
 	}
-	probs := sc.probs[:len(pos)*b]
-	m.Predict(s, t, sc.values, sc.mask, pos, probs)
-	return float64(n) / float64(n-t) * digitBits(x, pos, probs, b, s)
+	return float64(n) / float64(n-t) * sc.stepBits(m, x, s, t, b, pos)
 }
 
 // meanStat is the mean of v with its standard error.
@@ -237,7 +255,7 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 				}
 				policies[n] = pol
 			}
-			sc.size(n, b)
+			sc.size(n)
 			for s := 1; s <= S; s++ {
 				rng := rand.New(rand.NewPCG(seed, streamID(name, c, f, s)))
 				for i := range sc.perm {
@@ -254,9 +272,7 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 						return 0, nil, 0, err
 					}
 					pos := sc.perm[bounds[k]:bounds[k+1]]
-					probs := sc.probs[:len(pos)*b]
-					m.Predict(s, bounds[k], sc.values, sc.mask, pos, probs)
-					stages[s-1] += digitBits(x, pos, probs, b, s)
+					stages[s-1] += sc.stepBits(m, x, s, bounds[k], b, pos)
 					for _, p := range pos {
 						sc.values[p] = audio.StageValue(x[p], b, s)
 						sc.mask[p] = true
