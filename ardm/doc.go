@@ -38,13 +38,13 @@
 // of log p(digit_s(x_i) | input), which divided by n ln 2 is an unbiased
 // estimate of stage s's bound in bits per sample; the total bound is the sum
 // over stages.
-package ardm
-
+//
 // # Mixture head (data parametrization)
 //
 // With Head == HeadMixture the output layer has 3*Mixtures channels per
-// position (stage independent): for component k, a weight logit w_k, a
-// location mu_k and a log scale l_k. They describe one continuous
+// position (stage independent), in the order w_0..w_{K-1}, mu_0..mu_{K-1},
+// l_0..l_{K-1}: for component k, a weight logit w_k, a location mu_k and a
+// log scale l_k. They describe one continuous
 // distribution over the full value, in units of the local level g_i that
 // Features computes (Levels exposes it), centred on the middle c_i of the
 // position's known bin (a_i of Features for an unrevealed position):
@@ -61,3 +61,9 @@ package ardm
 // conditioned: no division by a tiny mass). Finally p = (1-Eps)*p + Eps/b
 // with Eps = MixtureEps, so that no digit has probability zero.
 // OA-ARDM is the one-stage case: Branching 65536, S = 1, w = 1.
+//
+// mixture.go holds this arithmetic once, for the training loss
+// (graph_mixture.go) and the inference path (predict_mixture.go). For
+// OA-ARDM no 65536-entry tables are built: Predictor.TargetBits scores the
+// true values, and generation inverts the mixture's CDF.
+package ardm
