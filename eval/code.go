@@ -11,7 +11,9 @@ import (
 )
 
 // CodeFile really codes pcm with the model at a budget of network calls
-// per frame and channel (0: one per position) and order seed, into memory:
+// per frame and channel (0: one per position) and order seed, or with the
+// classic coders alone when m is nil (budget and seed then do not matter),
+// into memory:
 // it measures the stream's size and the encode time, decodes the stream
 // again, times that, and checks that every sample comes back. A stream
 // that does not decode to the input is reported with Exact false and an

@@ -2,9 +2,13 @@
 // likelihood bound in bits per dimension (bpd = bits per sample per
 // channel), per stage and in total, with its Monte Carlo standard error;
 // the bound under each budget's policy; the bits actually written by the
-// coder; and, in the same run, the sizes the classic lossless codecs reach
-// on the same files (flac -8, wavpack -hhx6, when installed). It writes the
-// results as JSON, as a Markdown report and as PNG plots.
+// coder with the model; the bits the coder writes with its classic coders
+// alone (no model: "ardm classic (no model)", measured whenever coding is
+// on, with or without a model); and, in the same run, the sizes the
+// classic lossless codecs reach on the same files (flac -8, wavpack
+// -hhx6, when installed). Every coding is decoded again and compared
+// sample for sample. It writes the results as JSON, as a Markdown report
+// and as PNG plots.
 //
 // # Conventions
 //

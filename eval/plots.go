@@ -201,6 +201,11 @@ func (r *Report) plotBudget() (*plot.Plot, error) {
 			return nil, err
 		}
 	}
+	if s.Classic != nil {
+		if err := hline(ClassicName, s.Classic.BitsPerSample); err != nil {
+			return nil, err
+		}
+	}
 	for _, bl := range s.Baselines {
 		if err := hline(bl.Setting, bl.BitsPerSample); err != nil {
 			return nil, err
@@ -212,7 +217,8 @@ func (r *Report) plotBudget() (*plot.Plot, error) {
 }
 
 // plotCodecs compares the pooled bits per sample of the model (its bound
-// and each coded budget) with the baselines.
+// and each coded budget) and of the classic coders alone with the
+// baselines.
 func (r *Report) plotCodecs() (*plot.Plot, error) {
 	s := &r.Summary
 	var names []string
@@ -226,6 +232,10 @@ func (r *Report) plotCodecs() (*plot.Plot, error) {
 			names = append(names, "ARDM @"+bu.Label)
 			vals = append(vals, bu.Coded)
 		}
+	}
+	if s.Classic != nil {
+		names = append(names, "ARDM classic")
+		vals = append(vals, s.Classic.BitsPerSample)
 	}
 	for _, bl := range s.Baselines {
 		names = append(names, bl.Setting)
@@ -265,9 +275,10 @@ func (r *Report) plotCodecs() (*plot.Plot, error) {
 	return p, nil
 }
 
-// plotPerFile draws, per file, the model's bits per sample (coded at the
-// cheapest coded budget, else its bound) against each baseline's, with the
-// diagonal: points below it are files the model codes smaller.
+// plotPerFile draws, per file, ardm's bits per sample (coded with the
+// model at the cheapest coded budget, else the model's bound, else coded
+// by the classic coders alone) against each baseline's, with the
+// diagonal: points below it are files ardm codes smaller.
 func (r *Report) plotPerFile() (*plot.Plot, error) {
 	s := &r.Summary
 	if len(s.Baselines) == 0 {
@@ -280,13 +291,22 @@ func (r *Report) plotPerFile() (*plot.Plot, error) {
 			break
 		}
 	}
-	if what == "" && s.Bound == nil {
+	classic := what == "" && s.Bound == nil
+	switch {
+	case classic && s.Classic == nil:
 		return nil, nil
-	}
-	if what == "" {
+	case classic:
+		label = "ARDM classic"
+	case what == "":
 		label = "ARDM bound"
 	}
 	model := func(f *FileResult) (float64, bool) {
+		if classic {
+			if f.Classic == nil {
+				return 0, false
+			}
+			return f.Classic.BitsPerSample, true
+		}
 		if what == "" {
 			if f.Bound == nil {
 				return 0, false

@@ -31,7 +31,12 @@ type Bound struct {
 	Stages []Stat `json:"stages"`
 }
 
-// Coded is the result of really coding a file with the model.
+// ClassicName names the coding of a file by the classic coders alone (no
+// model) in tables and plots.
+const ClassicName = "ardm classic (no model)"
+
+// Coded is the result of really coding a file, with the model or with the
+// classic coders alone.
 type Coded struct {
 	// Bytes is the size of the .ardm stream, header included.
 	Bytes         int64   `json:"bytes"`
@@ -42,7 +47,7 @@ type Coded struct {
 	// sample.
 	Exact bool `json:"exact"`
 	// Coders counts the channel-frames stored by each coder ("model",
-	// or a fallback: "fixed-rice", "verbatim", "constant").
+	// or a classic coder: "lpc", "fixed-rice", "verbatim", "constant").
 	Coders map[string]int64 `json:"coders,omitempty"`
 }
 
@@ -83,14 +88,17 @@ type BudgetResult struct {
 // FileResult is everything measured on one file.
 type FileResult struct {
 	// Name is the path relative to the data folder.
-	Name       string           `json:"name"`
-	Samples    int              `json:"samples"` // frames * channels
-	Channels   int              `json:"channels"`
-	SampleRate int              `json:"sample_rate"`
-	BitDepth   int              `json:"bit_depth"`
-	Bound      *Bound           `json:"bound,omitempty"`
-	Budgets    []BudgetResult   `json:"budgets,omitempty"`
-	Baselines  []BaselineResult `json:"baselines,omitempty"`
+	Name       string         `json:"name"`
+	Samples    int            `json:"samples"` // frames * channels
+	Channels   int            `json:"channels"`
+	SampleRate int            `json:"sample_rate"`
+	BitDepth   int            `json:"bit_depth"`
+	Bound      *Bound         `json:"bound,omitempty"`
+	Budgets    []BudgetResult `json:"budgets,omitempty"`
+	// Classic is the file coded by the classic coders alone (no model);
+	// nil when coding was off.
+	Classic   *Coded           `json:"classic,omitempty"`
+	Baselines []BaselineResult `json:"baselines,omitempty"`
 	// Errors lists what failed on this file.
 	Errors []string `json:"errors,omitempty"`
 }
@@ -114,8 +122,10 @@ type BudgetSummary struct {
 	Policy       float64   `json:"policy_bpd"`
 	PolicyStages []float64 `json:"policy_stages,omitempty"`
 	CodedFiles   int       `json:"coded_files"`
-	// Coded is the pooled size of the streams in bits per sample.
-	Coded float64 `json:"coded_bpd"`
+	// Coded is the pooled size of the streams in bits per sample, and
+	// CodedBytes their total size.
+	Coded      float64 `json:"coded_bpd"`
+	CodedBytes int64   `json:"coded_bytes"`
 	// Overhead is Coded minus Policy over the files that have both, in
 	// bits per sample, and relative to Policy.
 	Overhead         float64 `json:"overhead_bpd"`
@@ -146,8 +156,34 @@ type BaselineSummary struct {
 	// figures.
 	BitsPerSample float64 `json:"bits_per_sample"`
 	MeanPerFile   float64 `json:"mean_per_file"`
-	EncodeSpeed   float64 `json:"encode_speed"`
-	AllVerified   bool    `json:"all_verified"`
+	// EncodeSpeed is seconds of audio per second of wall time, process
+	// start-up included; DecodeSpeed the same over the verified files (0
+	// when none was).
+	EncodeSpeed float64 `json:"encode_speed"`
+	DecodeSpeed float64 `json:"decode_speed,omitempty"`
+	AllVerified bool    `json:"all_verified"`
+}
+
+// ClassicSummary aggregates the codings by the classic coders alone (no
+// model) over the files.
+type ClassicSummary struct {
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+	// BitsPerSample is pooled; MeanPerFile is the mean of the per-file
+	// figures.
+	BitsPerSample float64 `json:"bits_per_sample"`
+	MeanPerFile   float64 `json:"mean_per_file"`
+	// EncodeSpeed and DecodeSpeed are seconds of audio per second.
+	EncodeSpeed float64 `json:"encode_speed"`
+	DecodeSpeed float64 `json:"decode_speed"`
+	// AllExact is set when every file decoded bit-exact.
+	AllExact bool `json:"all_exact"`
+	// Coders counts the channel-frames per coder.
+	Coders map[string]int64 `json:"coders,omitempty"`
+	// VsBaselines is, per baseline codec, the size of the classic coding
+	// relative to the baseline's over the files both coded, minus one
+	// (-0.04: 4% smaller).
+	VsBaselines map[string]float64 `json:"vs_baselines,omitempty"`
 }
 
 // Summary is the aggregate over all files. Figures in bits per sample are
@@ -162,6 +198,7 @@ type Summary struct {
 	BoundFiles  int               `json:"bound_files"`
 	BoundSpread float64           `json:"bound_spread"`
 	Budgets     []BudgetSummary   `json:"budgets,omitempty"`
+	Classic     *ClassicSummary   `json:"classic,omitempty"`
 	Baselines   []BaselineSummary `json:"baselines,omitempty"`
 	Failed      int               `json:"failed"`
 }
@@ -179,7 +216,8 @@ type ModelInfo struct {
 type Report struct {
 	Version int    `json:"version"`
 	Data    string `json:"data"`
-	// Model is nil for a baselines-only run.
+	// Model is nil for a run without a model (classic coders and
+	// baselines only).
 	Model *ModelInfo `json:"model,omitempty"`
 	Seed  uint64     `json:"seed"`
 	// Draws is the number of (t, sigma) draws per stage and file of the
@@ -237,10 +275,11 @@ func (r *Report) Summarize() {
 	for _, label := range budgetOrder {
 		s.Budgets = append(s.Budgets, summarizeBudget(label, r.Files))
 	}
+	s.Classic = summarizeClassic(r.Files)
 	for _, codec := range baseOrder {
 		rs := bases[codec]
 		bs := BaselineSummary{Codec: codec, Setting: rs[0].Setting, Files: len(rs), AllVerified: true}
-		var enc, secs float64
+		var enc, dec, secs, decSecs float64
 		for _, b := range rs {
 			bs.Bytes += b.Bytes
 			bs.MeanPerFile += b.BitsPerSample / float64(len(rs))
@@ -251,6 +290,10 @@ func (r *Report) Summarize() {
 			for _, b := range r.Files[i].Baselines {
 				if b.Codec == codec {
 					secs += r.Files[i].Seconds()
+					if b.Verified {
+						dec += b.DecodeSeconds
+						decSecs += r.Files[i].Seconds()
+					}
 				}
 			}
 		}
@@ -258,7 +301,20 @@ func (r *Report) Summarize() {
 		if enc > 0 {
 			bs.EncodeSpeed = secs / enc
 		}
+		if dec > 0 {
+			bs.DecodeSpeed = decSecs / dec
+		}
 		s.Baselines = append(s.Baselines, bs)
+	}
+	if s.Classic != nil {
+		for _, codec := range baseOrder {
+			if rel, ok := relative(r.Files, classicBytes, codec); ok {
+				if s.Classic.VsBaselines == nil {
+					s.Classic.VsBaselines = map[string]float64{}
+				}
+				s.Classic.VsBaselines[codec] = rel
+			}
+		}
 	}
 	r.Summary = s
 }
@@ -343,6 +399,7 @@ func summarizeBudget(label string, files []FileResult) BudgetSummary {
 			}
 			if b.Coded != nil {
 				bs.CodedFiles++
+				bs.CodedBytes += b.Coded.Bytes
 				codedBits += float64(b.Coded.Bytes) * 8
 				codedSamples += n
 				encSec += b.Coded.EncodeSeconds
@@ -391,6 +448,48 @@ func summarizeBudget(label string, files []FileResult) BudgetSummary {
 		bs.DecodeSpeed = audioSec / decSec
 	}
 	return bs
+}
+
+// summarizeClassic aggregates the files' classic codings; nil when no
+// file has one.
+func summarizeClassic(files []FileResult) *ClassicSummary {
+	cs := &ClassicSummary{AllExact: true}
+	var samples, encSec, decSec, audioSec, mean float64
+	for i := range files {
+		f := &files[i]
+		c := f.Classic
+		if c == nil {
+			continue
+		}
+		cs.Files++
+		cs.Bytes += c.Bytes
+		samples += float64(f.Samples)
+		mean += c.BitsPerSample
+		encSec += c.EncodeSeconds
+		decSec += c.DecodeSeconds
+		audioSec += f.Seconds()
+		cs.AllExact = cs.AllExact && c.Exact
+		for k, v := range c.Coders {
+			if cs.Coders == nil {
+				cs.Coders = map[string]int64{}
+			}
+			cs.Coders[k] += v
+		}
+	}
+	if cs.Files == 0 {
+		return nil
+	}
+	if samples > 0 {
+		cs.BitsPerSample = float64(cs.Bytes) * 8 / samples
+	}
+	cs.MeanPerFile = mean / float64(cs.Files)
+	if encSec > 0 {
+		cs.EncodeSpeed = audioSec / encSec
+	}
+	if decSec > 0 {
+		cs.DecodeSpeed = audioSec / decSec
+	}
+	return cs
 }
 
 // WriteJSON writes r as indented JSON.
@@ -498,6 +597,9 @@ func (r *Report) Markdown(plots []string) string {
 			p("| ARDM coded, budget %s | %.3f | %s |\n", bu.Label, bu.Coded, exactNote(bu))
 		}
 	}
+	if c := s.Classic; c != nil {
+		p("| %s | %.3f | %s, %s; mean per file %.3f |\n", ClassicName, c.BitsPerSample, exactWord(c.AllExact), coderMix(c.Coders), c.MeanPerFile)
+	}
 	for _, bl := range s.Baselines {
 		p("| %s | %.3f | mean per file %.3f |\n", bl.Setting, bl.BitsPerSample, bl.MeanPerFile)
 	}
@@ -526,6 +628,9 @@ func (r *Report) Markdown(plots []string) string {
 				numOr(bu.EncodeSpeed, bu.CodedFiles > 0, "%.2f"), numOr(bu.DecodeSpeed, bu.CodedFiles > 0, "%.2f"),
 				yesNo(bu.CodedFiles > 0, bu.AllExact))
 		}
+		if c := s.Classic; c != nil {
+			p("| %s | 0 | - | %.4f | - | - | 0%% | %.2f | %.2f | %s |\n", ClassicName, c.BitsPerSample, c.EncodeSpeed, c.DecodeSpeed, yesNo(true, c.AllExact))
+		}
 		p("\n")
 		for _, bu := range s.Budgets {
 			if bu.Skipped > 0 {
@@ -534,10 +639,19 @@ func (r *Report) Markdown(plots []string) string {
 		}
 	}
 
-	if len(s.Baselines) > 0 {
-		p("## Baselines\n\nEach file is compressed on its own by the installed program; encode speed is wall time per file, process start-up included.\n\n| codec | files | bytes | bits/sample | mean per file | encode x real time | round trip checked |\n|---|---:|---:|---:|---:|---:|---|\n")
+	if rows := r.codecRows(); len(rows) > 0 {
+		p("## Codecs\n\nEvery coding of the same files side by side: ardm with the classic coders alone (no model), ardm with the model at each budget (every frame still falls back to a classic coder where that is smaller), and the classic codecs. ardm codes in process (frames in parallel); the baselines' speeds are wall time per file, process start-up included. The \"vs\" columns give the difference in bits per sample pooled over the files both codings have.\n\n")
+		cols := []string{"codec", "files", "bytes", "bits/sample", "mean per file"}
 		for _, bl := range s.Baselines {
-			p("| %s | %d | %d | %.4f | %.4f | %.0f | %s |\n", bl.Setting, bl.Files, bl.Bytes, bl.BitsPerSample, bl.MeanPerFile, bl.EncodeSpeed, yesNo(true, bl.AllVerified))
+			cols = append(cols, "vs "+bl.Codec)
+		}
+		cols = append(cols, "encode x real time", "decode x real time", "bit-exact")
+		p("| %s |\n|---|%s\n", strings.Join(cols, " | "), strings.Repeat("---:|", len(cols)-2)+"---|")
+		for _, row := range rows {
+			cells := []string{row.name, fmt.Sprint(row.files), fmt.Sprint(row.bytes), fmt.Sprintf("%.4f", row.bpd), numOr(row.mean, row.mean > 0, "%.4f")}
+			cells = append(cells, r.versus(row.bytesOf)...)
+			cells = append(cells, speed(row.enc), speed(row.dec), row.exact)
+			p("| %s |\n", strings.Join(cells, " | "))
 		}
 		p("\n")
 	}
@@ -561,6 +675,9 @@ func (r *Report) Markdown(plots []string) string {
 		if bu.CodedFiles > 0 {
 			cols = append(cols, "coded "+bu.Label)
 		}
+	}
+	if s.Classic != nil {
+		cols = append(cols, "classic")
 	}
 	for _, bl := range s.Baselines {
 		cols = append(cols, bl.Codec)
@@ -592,6 +709,13 @@ func (r *Report) Markdown(plots []string) string {
 				} else {
 					row = append(row, "-")
 				}
+			}
+		}
+		if s.Classic != nil {
+			if f.Classic != nil {
+				row = append(row, fmt.Sprintf("%.3f", f.Classic.BitsPerSample))
+			} else {
+				row = append(row, "-")
 			}
 		}
 		for _, bl := range s.Baselines {
@@ -663,6 +787,14 @@ func (r *Report) Table() string {
 			line("ardm, budget "+bu.Label, "-", "not measured: "+skipNote(bu))
 		}
 	}
+	if c := s.Classic; c != nil {
+		note := exactWord(c.AllExact) + ", " + coderMix(c.Coders)
+		for i, v := range r.versus(classicBytes) {
+			note += fmt.Sprintf(", %s vs %s", v, s.Baselines[i].Codec)
+		}
+		note += fmt.Sprintf(", encode %.0fx, decode %.0fx real time", c.EncodeSpeed, c.DecodeSpeed)
+		line(ClassicName, fmt.Sprintf("%.3f", c.BitsPerSample), note)
+	}
 	for _, bl := range s.Baselines {
 		line(bl.Setting, fmt.Sprintf("%.3f", bl.BitsPerSample), fmt.Sprintf("mean per file %.3f, %.0fx real time", bl.MeanPerFile, bl.EncodeSpeed))
 	}
@@ -685,11 +817,145 @@ func skipNote(bu BudgetSummary) string {
 }
 
 func exactNote(bu BudgetSummary) string {
-	note := "NOT bit-exact"
-	if bu.AllExact {
-		note = "bit-exact"
+	return exactWord(bu.AllExact) + fmt.Sprintf(", model on %.0f%% of frames", 100*bu.ModelFraction)
+}
+
+func exactWord(ok bool) string {
+	if ok {
+		return "bit-exact"
 	}
-	return note + fmt.Sprintf(", model on %.0f%% of frames", 100*bu.ModelFraction)
+	return "NOT bit-exact"
+}
+
+// coderMix gives the share of channel-frames of each coder, largest
+// first ("lpc 93%, fixed-rice 6%, constant 1%").
+func coderMix(coders map[string]int64) string {
+	var all int64
+	names := make([]string, 0, len(coders))
+	for k, n := range coders {
+		all += n
+		names = append(names, k)
+	}
+	if all == 0 {
+		return "no frames"
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if coders[names[i]] != coders[names[j]] {
+			return coders[names[i]] > coders[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%s %.0f%%", k, 100*float64(coders[k])/float64(all))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sizeOf gives the size in bytes of one coding of a file, false if the
+// file has none.
+type sizeOf func(f *FileResult) (int64, bool)
+
+func classicBytes(f *FileResult) (int64, bool) {
+	if f.Classic == nil {
+		return 0, false
+	}
+	return f.Classic.Bytes, true
+}
+
+func budgetBytes(label string) sizeOf {
+	return func(f *FileResult) (int64, bool) {
+		b := f.budget(label)
+		if b == nil || b.Coded == nil {
+			return 0, false
+		}
+		return b.Coded.Bytes, true
+	}
+}
+
+func baselineBytes(codec string) sizeOf {
+	return func(f *FileResult) (int64, bool) {
+		for _, b := range f.Baselines {
+			if b.Codec == codec {
+				return b.Bytes, true
+			}
+		}
+		return 0, false
+	}
+}
+
+// codecRow is one line of the codec comparison.
+type codecRow struct {
+	name     string
+	files    int
+	bytes    int64
+	bpd      float64
+	mean     float64 // 0: not known
+	enc, dec float64 // seconds of audio per second; 0: not measured
+	exact    string
+	bytesOf  sizeOf
+}
+
+// codecRows lists every coding of the run: the classic coders, the coded
+// budgets, the baselines.
+func (r *Report) codecRows() []codecRow {
+	s := &r.Summary
+	var rows []codecRow
+	if c := s.Classic; c != nil {
+		rows = append(rows, codecRow{ClassicName, c.Files, c.Bytes, c.BitsPerSample, c.MeanPerFile, c.EncodeSpeed, c.DecodeSpeed, yesNo(true, c.AllExact), classicBytes})
+	}
+	for _, bu := range s.Budgets {
+		if bu.CodedFiles > 0 {
+			rows = append(rows, codecRow{"ardm model, budget " + bu.Label, bu.CodedFiles, bu.CodedBytes, bu.Coded, 0, bu.EncodeSpeed, bu.DecodeSpeed, yesNo(true, bu.AllExact), budgetBytes(bu.Label)})
+		}
+	}
+	for _, bl := range s.Baselines {
+		rows = append(rows, codecRow{bl.Setting, bl.Files, bl.Bytes, bl.BitsPerSample, bl.MeanPerFile, bl.EncodeSpeed, bl.DecodeSpeed, yesNo(true, bl.AllVerified), baselineBytes(bl.Codec)})
+	}
+	return rows
+}
+
+// versus compares a coding with each baseline over the files both have:
+// the difference of their pooled bits per sample as a signed percentage
+// of the baseline's ("-4.21%": 4.21% smaller), "-" without common files.
+func (r *Report) versus(size sizeOf) []string {
+	out := make([]string, len(r.Summary.Baselines))
+	for i, bl := range r.Summary.Baselines {
+		rel, ok := relative(r.Files, size, bl.Codec)
+		out[i] = numOr(100*rel, ok, "%+.2f%%")
+	}
+	return out
+}
+
+// relative is the size of a coding over the files it shares with the
+// baseline codec, relative to the baseline's on them, minus one; false
+// without common files.
+func relative(files []FileResult, size sizeOf, codec string) (float64, bool) {
+	base := baselineBytes(codec)
+	var a, b int64
+	for j := range files {
+		x, ok1 := size(&files[j])
+		y, ok2 := base(&files[j])
+		if ok1 && ok2 {
+			a += x
+			b += y
+		}
+	}
+	if b == 0 {
+		return 0, false
+	}
+	return float64(a)/float64(b) - 1, true
+}
+
+// speed formats a speed in seconds of audio per second, "-" if unknown.
+func speed(v float64) string {
+	switch {
+	case v <= 0:
+		return "-"
+	case v < 10:
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.0f", v)
 }
 
 func numOr(v float64, ok bool, format string) string {

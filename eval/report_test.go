@@ -40,8 +40,9 @@ func handReport() *Report {
 						Coded: &Coded{Bytes: 1400, BitsPerSample: 11.2, EncodeSeconds: 0.5, DecodeSeconds: 0.25, Exact: true}},
 					{Label: "full", Budget: 0, Calls: 2000, Skipped: "too many calls"},
 				},
+				Classic: &Coded{Bytes: 1250, BitsPerSample: 10, EncodeSeconds: 0.1, DecodeSeconds: 0.05, Exact: true, Coders: map[string]int64{"lpc": 1}},
 				Baselines: []BaselineResult{
-					{Codec: "flac", Setting: "flac -8", Bytes: 1500, Samples: 1000, BitsPerSample: 12, EncodeSeconds: 0.01, Verified: true},
+					{Codec: "flac", Setting: "flac -8", Bytes: 1500, Samples: 1000, BitsPerSample: 12, EncodeSeconds: 0.01, Verified: true, DecodeSeconds: 0.005},
 					{Codec: "wavpack", Setting: "wavpack -hhx6", Bytes: 1375, Samples: 1000, BitsPerSample: 11, EncodeSeconds: 0.02, Verified: true},
 				},
 			},
@@ -53,8 +54,9 @@ func handReport() *Report {
 						Coded: &Coded{Bytes: 2700, BitsPerSample: 7.2, EncodeSeconds: 1.5, DecodeSeconds: 0.75, Exact: true}},
 					{Label: "full", Budget: 0, Calls: 6000, Skipped: "too many calls"},
 				},
+				Classic: &Coded{Bytes: 2625, BitsPerSample: 7, EncodeSeconds: 0.3, DecodeSeconds: 0.15, Exact: true, Coders: map[string]int64{"lpc": 2, "constant": 1}},
 				Baselines: []BaselineResult{
-					{Codec: "flac", Setting: "flac -8", Bytes: 3000, Samples: 3000, BitsPerSample: 8, EncodeSeconds: 0.03, Verified: true},
+					{Codec: "flac", Setting: "flac -8", Bytes: 3000, Samples: 3000, BitsPerSample: 8, EncodeSeconds: 0.03, Verified: true, DecodeSeconds: 0.015},
 				},
 				Errors: []string{"wavpack: failed"},
 			},
@@ -93,24 +95,50 @@ func TestSummarize(t *testing.T) {
 		{"flac mean per file", s.Baselines[0].MeanPerFile, 10},
 		{"flac speed", s.Baselines[0].EncodeSpeed, 4 / 0.04},
 		{"wavpack", s.Baselines[1].BitsPerSample, 11},
+		{"flac decode speed", s.Baselines[0].DecodeSpeed, 4 / 0.02},
+		{"classic", s.Classic.BitsPerSample, (1250 + 2625) * 8 / 4000.0},
+		{"classic mean per file", s.Classic.MeanPerFile, 8.5},
+		{"classic encode speed", s.Classic.EncodeSpeed, 4 / 0.4},
+		{"classic decode speed", s.Classic.DecodeSpeed, 4 / 0.2},
+		// Against flac over both files; against wavpack over a.wav only.
+		{"classic vs flac", s.Classic.VsBaselines["flac"], 3875/4500.0 - 1},
+		{"classic vs wavpack", s.Classic.VsBaselines["wavpack"], 1250/1375.0 - 1},
 	}
 	for _, c := range checks {
 		if !near(c.got, c.want) {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
 	}
-	if s.BoundFiles != 2 || s.Budgets[0].Calls != 16 || !s.Budgets[0].AllExact || s.Baselines[1].Files != 1 {
-		t.Errorf("bound files %d, calls %d, exact %v, wavpack files %d", s.BoundFiles, s.Budgets[0].Calls, s.Budgets[0].AllExact, s.Baselines[1].Files)
+	if s.BoundFiles != 2 || s.Budgets[0].Calls != 16 || !s.Budgets[0].AllExact || s.Baselines[1].Files != 1 || s.Budgets[0].CodedBytes != 4100 {
+		t.Errorf("bound files %d, calls %d, exact %v, wavpack files %d, coded bytes %d", s.BoundFiles, s.Budgets[0].Calls, s.Budgets[0].AllExact, s.Baselines[1].Files, s.Budgets[0].CodedBytes)
+	}
+	if c := s.Classic; c.Files != 2 || c.Bytes != 3875 || !c.AllExact || c.Coders["lpc"] != 3 || c.Coders["constant"] != 1 {
+		t.Errorf("classic summary %+v", c)
 	}
 	full := s.Budgets[1]
 	if full.Label != "full" || full.PolicyFiles != 0 || full.CodedFiles != 0 || full.AllExact {
 		t.Errorf("unmeasured budget summarised as %+v", full)
 	}
-	// One inexact file spoils AllExact.
+	if err := r.IntegrityError(); err != nil {
+		t.Errorf("IntegrityError on exact streams: %v", err)
+	}
+	// One inexact file spoils AllExact and is an integrity error.
 	r.Files[1].Budgets[0].Coded.Exact = false
+	r.Files[0].Classic.Exact = false
 	r.Summarize()
-	if r.Summary.Budgets[0].AllExact {
+	if r.Summary.Budgets[0].AllExact || r.Summary.Classic.AllExact {
 		t.Error("AllExact with an inexact file")
+	}
+	if err := r.IntegrityError(); err == nil || !strings.Contains(err.Error(), "a.wav (classic coders)") || !strings.Contains(err.Error(), "b.wav (budget 4)") {
+		t.Errorf("IntegrityError = %v", err)
+	}
+	// Without classic codings there is no classic summary.
+	for i := range r.Files {
+		r.Files[i].Classic = nil
+	}
+	r.Summarize()
+	if r.Summary.Classic != nil {
+		t.Errorf("classic summary without classic codings: %+v", r.Summary.Classic)
 	}
 }
 
@@ -126,7 +154,12 @@ func TestWriteDir(t *testing.T) {
 			report:    handReport,
 			wantPlots: []string{PlotLt, PlotStages, PlotBudget, PlotCodecs, PlotPerFile},
 			wantText: []string{"| ARDM bound (one call per position) | 7.000 ± 0.309 |", "| 1 | 2.5000 |", "| 4 | 16 | 8.0000 | 8.2000 | +0.2000 | +2.50 |",
-				"| flac -8 --no-padding", "| b.wav | 3000 | 6.000 |", "wavpack: failed", "0123456789abcdef", "![lt](lt.png)"},
+				"| flac -8 --no-padding", "| b.wav | 3000 | 6.000 |", "wavpack: failed", "0123456789abcdef", "![lt](lt.png)",
+				"| ardm classic (no model) | 7.750 | bit-exact, lpc 75%, constant 25%; mean per file 8.500 |",
+				"| ardm classic (no model) | 0 | - | 7.7500 | - | - | 0% | 10.00 | 20.00 | yes |",
+				"| ardm classic (no model) | 2 | 3875 | 7.7500 | 8.5000 | -13.89% | -9.09% | 10 | 20 | yes |",
+				"| ardm model, budget 4 | 2 | 4100 | 8.2000 | - | -8.89% | +1.82% | 2.00 | 4.00 | yes |",
+				"| 7.200 | 7.000 | 8.000 | - |"},
 		},
 		{
 			name: "baselines only",
@@ -139,8 +172,9 @@ func TestWriteDir(t *testing.T) {
 				r.Missing = []string{"eval: wavpack not installed"}
 				return r
 			},
-			wantPlots: []string{PlotCodecs},
-			wantText:  []string{"| flac -8 --no-padding", "9.000", "(eval: wavpack not installed)"},
+			wantPlots: []string{PlotCodecs, PlotPerFile},
+			wantText: []string{"| flac -8 --no-padding", "9.000", "(eval: wavpack not installed)",
+				"| ardm classic (no model) | 7.750 |", "| a.wav | 1000 | 10.000 | 12.000 | 11.000 |"},
 		},
 	}
 	for _, tc := range tests {
@@ -211,8 +245,13 @@ func TestWriteDir(t *testing.T) {
 			if back.Summary.Samples != r.Summary.Samples || len(back.Files) != len(r.Files) || !near(back.Summary.Baselines[0].BitsPerSample, r.Summary.Baselines[0].BitsPerSample) {
 				t.Errorf("JSON round trip changed the report")
 			}
-			if !strings.Contains(r.Table(), Flac.Setting()) {
-				t.Errorf("table lacks the flac line:\n%s", r.Table())
+			for _, w := range []string{Flac.Setting(), ClassicName, "-13.89% vs flac"} {
+				if !strings.Contains(r.Table(), w) {
+					t.Errorf("table lacks %q:\n%s", w, r.Table())
+				}
+			}
+			if back.Summary.Classic == nil || back.Files[0].Classic == nil || !near(back.Summary.Classic.BitsPerSample, r.Summary.Classic.BitsPerSample) {
+				t.Errorf("JSON round trip lost the classic coding")
 			}
 		})
 	}

@@ -110,7 +110,8 @@ func FindFiles(dir string, limit int) ([]string, error) {
 
 // Options configure Run.
 type Options struct {
-	// Model is the model to measure; nil for a baselines-only run.
+	// Model is the model to measure; nil for a run of the classic coders
+	// and the baselines only.
 	Model *ardm.Model
 	// ModelPath names the model in the report.
 	ModelPath string
@@ -122,7 +123,10 @@ type Options struct {
 	Draws int
 	// Budgets are measured with the policy bound and, with Code, by coding.
 	Budgets []Budget
-	Code    bool
+	// Code really codes every file: with the classic coders alone (no
+	// model; FileResult.Classic), with or without a Model, and with the
+	// model at each budget.
+	Code bool
 	// MaxCalls skips the policy bound and the coding of a budget on a file
 	// that would take more network calls than this (0: no limit).
 	MaxCalls int
@@ -135,8 +139,8 @@ type Options struct {
 	// Seed drives every random choice.
 	Seed uint64
 	// Progress, if not nil, is called as work is done: done and total
-	// count work units (one per network call, one per baseline run), info
-	// says what is running.
+	// count work units (one per network call, one per classic coding of
+	// a file, one per baseline run), info says what is running.
 	Progress func(done, total int, info string)
 }
 
@@ -190,6 +194,9 @@ func Run(ctx context.Context, root string, files []string, o Options) (*Report, 
 			continue
 		}
 		total += len(o.Baselines)
+		if o.Code {
+			total++ // the classic coding
+		}
 		if cm == nil {
 			continue
 		}
@@ -255,12 +262,12 @@ func Run(ctx context.Context, root string, files []string, o Options) (*Report, 
 			report(1, j.name+": "+b.Name)
 		}
 	}
-	if cm != nil {
+	if o.Code || cm != nil {
 		for i := range jobs {
 			if jobs[i].err != nil {
 				continue
 			}
-			if err := runModel(ctx, cm, &jobs[i], &r.Files[i], o, report); err != nil {
+			if err := measureFile(ctx, cm, &jobs[i], &r.Files[i], o, report); err != nil {
 				return nil, err
 			}
 		}
@@ -270,9 +277,10 @@ func Run(ctx context.Context, root string, files []string, o Options) (*Report, 
 	return r, nil
 }
 
-// runModel measures the bound, the policy bounds and the coded sizes of
-// one file. Only a cancelled context is returned as an error.
-func runModel(ctx context.Context, cm coder.Model, j *fileJob, f *FileResult, o Options, report func(int, string)) error {
+// measureFile codes one file with the classic coders alone (with
+// o.Code) and measures the model's figures on it (with cm). Only a
+// cancelled context is returned as an error.
+func measureFile(ctx context.Context, cm coder.Model, j *fileJob, f *FileResult, o Options, report func(int, string)) error {
 	pcm, err := audio.ReadFile(j.path)
 	if err != nil {
 		f.Errors = append(f.Errors, err.Error())
@@ -285,6 +293,27 @@ func runModel(ctx context.Context, cm coder.Model, j *fileJob, f *FileResult, o 
 		f.Errors = append(f.Errors, what+": "+err.Error())
 		return nil
 	}
+	if o.Code {
+		report(0, j.name+": classic coding")
+		c, err := CodeFile(ctx, nil, pcm, 0, o.Seed)
+		f.Classic = c
+		if err != nil {
+			if err := fail("classic coding", err); err != nil {
+				return err
+			}
+		}
+		report(1, j.name+": classic coded")
+	}
+	if cm == nil {
+		return nil
+	}
+	return runModel(ctx, cm, pcm, j, f, o, report, fail)
+}
+
+// runModel measures the bound, the policy bounds and the coded sizes of
+// one file; fail records an error on the file (and passes a cancelled
+// context on).
+func runModel(ctx context.Context, cm coder.Model, pcm *audio.PCM, j *fileJob, f *FileResult, o Options, report func(int, string), fail func(string, error) error) error {
 	if o.Draws > 0 && pcm.BitDepth == 16 {
 		b, err := EstimateBound(ctx, cm, pcm, j.name, o.Draws, o.Seed, func() { report(1, j.name+": bound") })
 		if err != nil {
@@ -346,10 +375,13 @@ func readHeader(path string) (*audio.Header, error) {
 }
 
 // IntegrityError reports whether any file of the report failed to decode
-// bit-exact.
+// bit-exact, coded with the model or with the classic coders.
 func (r *Report) IntegrityError() error {
 	var bad []string
 	for i := range r.Files {
+		if c := r.Files[i].Classic; c != nil && !c.Exact {
+			bad = append(bad, fmt.Sprintf("%s (classic coders)", r.Files[i].Name))
+		}
 		for _, b := range r.Files[i].Budgets {
 			if b.Coded != nil && !b.Coded.Exact {
 				bad = append(bad, fmt.Sprintf("%s (budget %s)", r.Files[i].Name, b.Label))

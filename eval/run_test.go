@@ -151,6 +151,12 @@ func TestRun(t *testing.T) {
 		if len(f.Baselines) != len(baselines) {
 			t.Errorf("%s: %d baselines, want %d", f.Name, len(f.Baselines), len(baselines))
 		}
+		if c := f.Classic; c == nil || !c.Exact || c.Bytes <= 0 || c.Coders["model"] != 0 || len(c.Coders) == 0 {
+			t.Errorf("%s: classic coding %+v", f.Name, c)
+		}
+	}
+	if r.Files[1].Classic != nil {
+		t.Errorf("broken file has a classic coding")
 	}
 	s := r.Summary
 	if s.Bound == nil || s.BoundFiles != 2 || s.Budgets[0].CodedFiles != 2 || !s.Budgets[0].AllExact || s.Budgets[1].Skipped != 2 {
@@ -205,5 +211,54 @@ func TestRunBaselinesOnly(t *testing.T) {
 	}
 	if len(r.Summary.Baselines) != 1 || r.Summary.Baselines[0].Files != 2 {
 		t.Errorf("baselines %+v", r.Summary.Baselines)
+	}
+	// Coding is on: the classic coders code every file without a model.
+	c := r.Summary.Classic
+	if c == nil || c.Files != 2 || !c.AllExact || c.BitsPerSample <= 0 || c.BitsPerSample >= 16 {
+		t.Fatalf("classic summary %+v", c)
+	}
+	if _, ok := c.VsBaselines["flac"]; !ok {
+		t.Errorf("classic not compared with flac: %+v", c)
+	}
+	// Without coding, no classic coding either.
+	r, err = Run(context.Background(), filepath.Dir(files[0]), files, Options{Baselines: []Baseline{Flac}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Classic != nil || r.Files[0].Classic != nil {
+		t.Errorf("classic coding with Code off: %+v", r.Summary.Classic)
+	}
+}
+
+func TestRunClassicOnly(t *testing.T) {
+	files := writeTestSet(t, 2, 700)
+	var lastDone, lastTotal int
+	r, err := Run(context.Background(), filepath.Dir(files[0]), files, Options{Code: true,
+		Progress: func(done, total int, _ string) { lastDone, lastTotal = done, total }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lastTotal != 2 || lastDone != 2 {
+		t.Errorf("progress ended at %d of %d, want 2 of 2", lastDone, lastTotal)
+	}
+	c := r.Summary.Classic
+	if c == nil || c.Files != 2 || !c.AllExact {
+		t.Fatalf("classic summary %+v", c)
+	}
+	var bytes int64
+	for _, f := range r.Files {
+		if f.Classic == nil || len(f.Errors) > 0 {
+			t.Fatalf("%s: classic %+v, errors %v", f.Name, f.Classic, f.Errors)
+		}
+		if want := float64(f.Classic.Bytes) * 8 / float64(f.Samples); !near(f.Classic.BitsPerSample, want) {
+			t.Errorf("%s: %v bits per sample, want %v", f.Name, f.Classic.BitsPerSample, want)
+		}
+		bytes += f.Classic.Bytes
+	}
+	if bytes != c.Bytes || c.EncodeSpeed <= 0 || c.DecodeSpeed <= 0 {
+		t.Errorf("summary %+v, files hold %d bytes", c, bytes)
+	}
+	if err := r.IntegrityError(); err != nil {
+		t.Error(err)
 	}
 }

@@ -37,14 +37,14 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.Data, "data", "", "folder of WAV files, searched recursively, or a Speech Commands folder (required)")
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
-	f.BoolVar(&o.NoModel, "no-model", false, "run the baselines only")
+	f.BoolVar(&o.NoModel, "no-model", false, "no model: code with ardm's classic coders only, next to the baselines")
 	f.StringVar(&o.Budgets, "budgets", strconv.Itoa(defaultBudget)+",full", `budgets to measure: network calls per frame and channel over all stages, or "full" (one per position); "" for none`)
 	f.StringVar(&o.Baselines, "baselines", "flac,wavpack", `classic codecs run on the same files ("" for none); missing programs are reported and skipped`)
 	f.StringVar(&o.Report, "report", "", "write report.md, report.json and PNG plots into this folder")
 	f.IntVar(&o.Draws, "draws", 2, "random (t, order) draws per stage and file for the bound and its standard error (0: no bound)")
 	f.IntVar(&o.Limit, "limit", 0, "use only the first N files (sorted by path; 0: all)")
 	f.IntVar(&o.MaxCalls, "max-calls", 4096, "skip a budget on a file that needs more network calls than this (0: no limit)")
-	f.BoolVar(&o.NoCode, "no-code", false, "measure the policy bounds but do not really encode and decode")
+	f.BoolVar(&o.NoCode, "no-code", false, "measure the bounds but do not really encode and decode (neither with the model nor with the classic coders)")
 	f.BoolVar(&o.NoVerify, "no-verify", false, "do not decode the baselines' files to check their round trip")
 }
 
@@ -52,7 +52,7 @@ func newEvalCmd() *cobra.Command {
 	var opts evalOptions
 	cmd := &cobra.Command{
 		Use:   "eval --data DIR [--model M] [--budgets 20,full] [--baselines flac,wavpack] [--report DIR]",
-		Short: "Measure a model on a set of WAV files: bound, policy bounds, coded size, against flac and wavpack",
+		Short: "Measure a model and ardm's classic coders on a set of WAV files against flac and wavpack",
 		Long: `eval measures a model on every WAV file under --data, in bits per sample
 (per channel; whole files, headers included; pooled over files):
 
@@ -62,16 +62,21 @@ func newEvalCmd() *cobra.Command {
     the coder pays before quantisation) and the size of the stream really
     written, decoded again and checked sample for sample, with the
     coding overhead and the encode/decode speed;
+  - "ardm classic (no model)": the same files coded by ardm's classic
+    coders alone (LPC with an adaptive residual model, fixed predictors
+    with Rice codes; what every frame falls back to), decoded and checked
+    too, with its speed - also with --no-model;
   - flac -8 and wavpack -hhx6 on the same files in the same run (when
-    installed), each file's size including headers, round trip checked.
+    installed), each file's size including headers, round trip checked,
+    and the size of each ardm coding relative to theirs.
 
 A budget that would need more than --max-calls network calls on a file is
 skipped there (one call per position, "full", usually is: its policy bound
 equals the bound in expectation).
 
 Inputs: --data, a folder of WAV files (recursively; in a Speech Commands
-folder only the ten digit words of SC09) and --model (or --no-model for the
-baselines alone). Outputs: a results table on stdout (with --json the whole
+folder only the ten digit words of SC09) and --model (or --no-model for
+the classic coders and the baselines alone). Outputs: a results table on stdout (with --json the whole
 report as one JSON object), progress on stderr, and with --report DIR a
 folder with report.md, report.json and PNG plots (L_t per stage, bound per
 stage, bits against budget, codec comparison, per-file scatter). Files that
@@ -81,6 +86,7 @@ not decode bit-exact makes it 4.
 Example:
   ardm eval --data ../shared/data/sc09-real-dev --model sc09.ardmm \
       --budgets 50,400,full --report report/
+  ardm eval --data ../shared/data/sc09-real-dev --no-model --report bench/
 
 ` + exitStatusHelp,
 		Args: cobra.NoArgs,
@@ -151,7 +157,7 @@ func runEval(ctx context.Context, opts evalOptions) error {
 		Seed:            globals.Seed,
 		Progress: func(done, total int, info string) {
 			if prog == nil {
-				prog = newProgress("eval (work units: network calls, baseline runs)", total)
+				prog = newProgress("eval (work units: network calls, classic codings, baseline runs)", total)
 			}
 			prog.Set(done, info)
 		},

@@ -81,7 +81,7 @@ func TestEvalCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
 	}
-	for _, want := range []string{"3 files, 756 samples", "ardm bound", "ardm policy bound, budget 6", "ardm coded, budget 6", "bit-exact", "budget full", "not measured"} {
+	for _, want := range []string{"3 files, 756 samples", "ardm bound", "ardm policy bound, budget 6", "ardm coded, budget 6", "bit-exact", "budget full", "not measured", eval.ClassicName} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
@@ -131,6 +131,39 @@ func TestEvalCommand(t *testing.T) {
 	if r.Summary.Files != 3 || r.Summary.Bound == nil || r.Summary.Bound.Total != first.Summary.Bound.Total ||
 		r.Summary.Budgets[0].Coded != first.Summary.Budgets[0].Coded {
 		t.Errorf("second run differs from the first: %+v vs %+v", r.Summary, first.Summary)
+	}
+}
+
+func TestEvalCommandNoModel(t *testing.T) {
+	_, data := evalTestSet(t)
+	rep := filepath.Join(t.TempDir(), "report")
+	code, out, stderr := runEvalCapture(t, "eval", "--data", data, "--no-model", "--report", rep)
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	if !strings.Contains(out, eval.ClassicName) || !strings.Contains(out, "bit-exact") || strings.Contains(out, "ardm coded") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	md, err := os.ReadFile(filepath.Join(rep, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Codecs", "| " + eval.ClassicName + " | 3 |", "(" + eval.PlotCodecs + ")"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+	// --no-code leaves only the baselines.
+	code, out, stderr = runEvalCapture(t, "eval", "--data", data, "--no-model", "--no-code", "--baselines", "", "--json")
+	if code != exitOK {
+		t.Fatalf("--no-code: exit %d\n%s", code, stderr)
+	}
+	var r eval.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Files != 3 || r.Summary.Classic != nil {
+		t.Errorf("--no-code summary %+v", r.Summary)
 	}
 }
 
