@@ -44,7 +44,7 @@ func TestCompressDecompressRoundTrip(t *testing.T) {
 	dir, files, pcms := codecTestFiles(t)
 	out := filepath.Join(dir, "out")
 	args := append([]string{"--json", "compress", "--no-model", "--verify", "--out-dir", out}, files...)
-	code, stdout, stderr := runInfoCapture(t, args...)
+	code, stdout, stderr := runCapture(t, args...)
 	if code != 0 {
 		t.Fatalf("compress exit %d: %s", code, stderr)
 	}
@@ -66,7 +66,7 @@ func TestCompressDecompressRoundTrip(t *testing.T) {
 	if len(streams) != len(files) {
 		t.Fatalf("outputs %v", streams)
 	}
-	code, _, stderr = runInfoCapture(t, append([]string{"decompress", "--out-dir", back}, streams...)...)
+	code, _, stderr = runCapture(t, append([]string{"decompress", "--out-dir", back}, streams...)...)
 	if code != 0 {
 		t.Fatalf("decompress exit %d: %s", code, stderr)
 	}
@@ -79,11 +79,11 @@ func TestCompressDecompressRoundTrip(t *testing.T) {
 			t.Errorf("%s: decoded samples differ", f)
 		}
 	}
-	code, stdout, _ = runInfoCapture(t, "info", streams[1])
+	code, stdout, _ = runCapture(t, "info", streams[1])
 	if code != 0 || !strings.Contains(stdout, "ardm stream v1, 44100 Hz, 24-bit, 2 channels") || !strings.Contains(stdout, "bits/sample") {
 		t.Errorf("info exit %d:\n%s", code, stdout)
 	}
-	code, stdout, _ = runInfoCapture(t, "--json", "info", streams[0])
+	code, stdout, _ = runCapture(t, "--json", "info", streams[0])
 	var ir ardmInfoResult
 	if err := json.Unmarshal([]byte(stdout), &ir); code != 0 || err != nil || ir.Type != "ardm" || len(ir.Frames) != 2 || ir.BitsPerSample <= 0 {
 		t.Errorf("info --json exit %d err %v: %s", code, err, stdout)
@@ -98,7 +98,7 @@ func TestCompressDecompressRoundTrip(t *testing.T) {
 func TestDecompressIntegrity(t *testing.T) {
 	dir, files, _ := codecTestFiles(t)
 	stream := filepath.Join(dir, "a.ardm")
-	if code, _, stderr := runInfoCapture(t, "compress", "--no-model", files[0], "-o", stream); code != 0 {
+	if code, _, stderr := runCapture(t, "compress", "--no-model", files[0], "-o", stream); code != 0 {
 		t.Fatalf("compress: %s", stderr)
 	}
 	good, err := os.ReadFile(stream)
@@ -126,7 +126,7 @@ func TestDecompressIntegrity(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := filepath.Join(dir, "out-"+tc.name+".wav")
-			code, _, stderr := runInfoCapture(t, "decompress", in, "-o", out)
+			code, _, stderr := runCapture(t, "decompress", in, "-o", out)
 			if code != exitIntegrity || !strings.Contains(stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitIntegrity, tc.want)
 			}
@@ -145,7 +145,7 @@ func TestCompressUsage(t *testing.T) {
 		{"compress", "--no-model", "--model", "x", files[0]},
 		append([]string{"decompress", "-o", "x.wav"}, files...),
 	} {
-		if code, _, _ := runInfoCapture(t, args...); code != exitUsage {
+		if code, _, _ := runCapture(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
 	}

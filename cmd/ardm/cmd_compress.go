@@ -73,6 +73,9 @@ Example:
 			if len(args) > 1 && opts.Out != "" {
 				return usageErr("-o takes one input; use --out-dir for several")
 			}
+			if err := distinctOutputs(args, opts.Out, opts.OutDir, ".ardm"); err != nil {
+				return err
+			}
 			if len(args) > 1 && opts.OutDir == "" {
 				return usageErr("several inputs need --out-dir")
 			}

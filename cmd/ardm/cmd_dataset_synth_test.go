@@ -26,7 +26,7 @@ func TestDatasetSynthUsage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := runDatasetCapture(t, tc.args...)
+			code, _, stderr := runCapture(t, tc.args...)
 			if code != tc.code || !strings.Contains(stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tc.code, tc.want)
 			}
@@ -39,7 +39,7 @@ func TestDatasetSynthRuns(t *testing.T) {
 		t.Skip("espeak-ng not installed (apt-get install espeak-ng); synth not run")
 	}
 	out := filepath.Join(t.TempDir(), "synth")
-	code, stdout, stderr := runDatasetCapture(t, "--json", "--seed", "5", "dataset", "synth", "--out", out, "--speakers", "3", "--words", "two", "--takes", "2")
+	code, stdout, stderr := runCapture(t, "--json", "--seed", "5", "dataset", "synth", "--out", out, "--speakers", "3", "--words", "two", "--takes", "2")
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,35 +10,11 @@ import (
 	"github.com/ardm-dev/ardm/datasets"
 )
 
-// runDatasetCapture runs the CLI with args and returns its exit code,
-// stdout and stderr.
-func runDatasetCapture(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = outW, errW
-	outC, errC := make(chan string), make(chan string)
-	go func() { b, _ := io.ReadAll(outR); outC <- string(b) }()
-	go func() { b, _ := io.ReadAll(errR); errC <- string(b) }()
-	code := run(args)
-	os.Stdout, os.Stderr = oldOut, oldErr
-	outW.Close()
-	errW.Close()
-	return code, <-outC, <-errC
-}
-
 var tinySC09 = filepath.Join("..", "..", "datasets", "testdata", "sc09tiny")
 
 func TestDatasetPrepareAndStatsFixture(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "shards")
-	code, stdout, stderr := runDatasetCapture(t, "--json", "dataset", "prepare", "--in", tinySC09, "--out", out, "--length", "400")
+	code, stdout, stderr := runCapture(t, "--json", "dataset", "prepare", "--in", tinySC09, "--out", out, "--length", "400")
 	// The fixture has two unreadable files and one at 8 kHz: exit 3, shards written anyway.
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr)
@@ -56,7 +31,7 @@ func TestDatasetPrepareAndStatsFixture(t *testing.T) {
 		t.Errorf("stderr does not name the skipped file:\n%s", stderr)
 	}
 
-	code, stdout, stderr = runDatasetCapture(t, "--json", "dataset", "stats", out)
+	code, stdout, stderr = runCapture(t, "--json", "dataset", "stats", out)
 	if code != exitOK {
 		t.Fatalf("stats exit %d: %s", code, stderr)
 	}
@@ -76,7 +51,7 @@ func TestDatasetPrepareAndStatsFixture(t *testing.T) {
 	}
 
 	// The same numbers straight from the Speech Commands folder, as text.
-	code, stdout, _ = runDatasetCapture(t, "dataset", "stats", tinySC09)
+	code, stdout, _ = runCapture(t, "dataset", "stats", tinySC09)
 	if code != exitOK {
 		t.Fatalf("stats on the folder: exit %d", code)
 	}
@@ -96,7 +71,7 @@ func TestDatasetPrepareAndStatsFixture(t *testing.T) {
 	if err := os.WriteFile(shard, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr = runDatasetCapture(t, "dataset", "stats", out)
+	code, _, stderr = runCapture(t, "dataset", "stats", out)
 	if code != exitIntegrity || !strings.Contains(stderr, "checksum mismatch") {
 		t.Errorf("damaged shard: exit %d, stderr %s", code, stderr)
 	}
@@ -108,7 +83,7 @@ func TestDatasetPrepareRealSplit(t *testing.T) {
 		t.Skip("../shared/data/sc09-real-dev not found")
 	}
 	out := t.TempDir()
-	code, stdout, stderr := runDatasetCapture(t, "dataset", "prepare", "-q", "--in", in, "--out", out, "--split", "val")
+	code, stdout, stderr := runCapture(t, "dataset", "prepare", "-q", "--in", in, "--out", out, "--split", "val")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -143,13 +118,13 @@ func TestDatasetUsage(t *testing.T) {
 		{"unknown subcommand flag", []string{"dataset", "stats", "--nope", dir}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if code, _, stderr := runDatasetCapture(t, tc.args...); code != exitUsage {
+			if code, _, stderr := runCapture(t, tc.args...); code != exitUsage {
 				t.Errorf("exit %d, want %d; stderr %s", code, exitUsage, stderr)
 			}
 		})
 	}
 	// A folder with no digit words is an error, not a usage error.
-	if code, _, _ := runDatasetCapture(t, "dataset", "stats", dir); code != exitError {
+	if code, _, _ := runCapture(t, "dataset", "stats", dir); code != exitError {
 		t.Errorf("empty folder: exit %d, want %d", code, exitError)
 	}
 }

@@ -59,6 +59,9 @@ Example:
 			if len(args) > 1 && opts.Out != "" {
 				return usageErr("-o takes one input; use --out-dir for several")
 			}
+			if err := distinctOutputs(args, opts.Out, opts.OutDir, ".wav"); err != nil {
+				return err
+			}
 			if len(args) > 1 && opts.OutDir == "" {
 				return usageErr("several inputs need --out-dir")
 			}

@@ -140,27 +140,34 @@ func runDemo(ctx context.Context, o demoOptions) error {
 
 	// 2. Compress, decompress, compare.
 	step(2, "compressing %d clips (budget %s) into %s and checking every sample", len(clips), budget, dir("compressed"))
-	args := append([]string{"compress", "--verify", "--budget", budget, "--out-dir", dir("compressed")}, modelArgs...)
-	if err := sub(append(args, clips...)...); err != nil {
-		return err
+	for _, d := range []string{"compressed", "decoded"} {
+		if err := os.MkdirAll(dir(d), 0o755); err != nil {
+			return err
+		}
 	}
-	streams, err := filepath.Glob(filepath.Join(dir("compressed"), "*.ardm"))
-	if err != nil {
-		return err
+	// Clips of different words share file names: name outputs by the path
+	// below data/ (eight/x.wav -> eight_x.ardm).
+	flat := func(clip, ext string) string {
+		rel, err := filepath.Rel(dir("data"), clip)
+		if err != nil {
+			rel = filepath.Base(clip)
+		}
+		return strings.ReplaceAll(strings.TrimSuffix(rel, filepath.Ext(rel)), string(filepath.Separator), "_") + ext
 	}
-	sort.Strings(streams)
-	if err := os.MkdirAll(dir("decoded"), 0o755); err != nil {
-		return err
-	}
-	for _, s := range streams {
-		out := filepath.Join(dir("decoded"), strings.TrimSuffix(filepath.Base(s), ".ardm")+".wav")
-		if err := sub(append([]string{"decompress", s, "-o", out}, modelArgs...)...); err != nil {
+	for _, c := range clips {
+		stream := filepath.Join(dir("compressed"), flat(c, ".ardm"))
+		args := append([]string{"compress", "--verify", "--budget", budget, c, "-o", stream}, modelArgs...)
+		if err := sub(args...); err != nil {
+			return err
+		}
+		args = append([]string{"decompress", stream, "-o", filepath.Join(dir("decoded"), flat(c, ".wav"))}, modelArgs...)
+		if err := sub(args...); err != nil {
 			return err
 		}
 	}
 	mismatch := 0
 	for _, c := range clips {
-		dec := filepath.Join(dir("decoded"), strings.TrimSuffix(filepath.Base(c), ".wav")+".wav")
+		dec := filepath.Join(dir("decoded"), flat(c, ".wav"))
 		same, err := sameWAV(c, dec)
 		if err != nil {
 			return err
@@ -192,7 +199,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 			return err
 		}
 		coarse := p.ConvertDepth(8)
-		name := filepath.Base(c)
+		name := flat(c, ".wav")
 		in8 := filepath.Join(dir("coarse8"), name)
 		if err := audio.WriteFile(in8, coarse); err != nil {
 			return err
@@ -205,7 +212,7 @@ func runDemo(ctx context.Context, o demoOptions) error {
 
 	// 4. Eval with baselines and the report.
 	step(4, "eval against flac and wavpack; report in %s", dir("report"))
-	args = append([]string{"eval", "--data", dir("data"), "--budgets", budget, "--draws", "1", "--report", dir("report")}, modelArgs...)
+	args := append([]string{"eval", "--data", dir("data"), "--budgets", budget, "--draws", "1", "--report", dir("report")}, modelArgs...)
 	if err := sub(args...); err != nil {
 		return err
 	}

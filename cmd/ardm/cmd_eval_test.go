@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -16,30 +15,6 @@ import (
 	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/eval"
 )
-
-// runEvalCapture runs the CLI with args and returns its exit code, stdout
-// and stderr.
-func runEvalCapture(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = outW, errW
-	outC, errC := make(chan string), make(chan string)
-	go func() { b, _ := io.ReadAll(outR); outC <- string(b) }()
-	go func() { b, _ := io.ReadAll(errR); errC <- string(b) }()
-	code := run(args)
-	os.Stdout, os.Stderr = oldOut, oldErr
-	outW.Close()
-	errW.Close()
-	return code, <-outC, <-errC
-}
 
 // evalTestSet writes a tiny model (4 channels, 2 layers, frame 256, random
 // output layer) and three short 16-bit clips; it returns the model path
@@ -76,7 +51,7 @@ func evalTestSet(t *testing.T) (model, data string) {
 func TestEvalCommand(t *testing.T) {
 	model, data := evalTestSet(t)
 	rep := filepath.Join(t.TempDir(), "report")
-	code, out, stderr := runEvalCapture(t, "eval", "--data", data, "--model", model, "--budgets", "6,full",
+	code, out, stderr := runCapture(t, "eval", "--data", data, "--model", model, "--budgets", "6,full",
 		"--max-calls", "64", "--draws", "2", "--report", rep, "--seed", "3")
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
@@ -110,7 +85,7 @@ func TestEvalCommand(t *testing.T) {
 	}
 
 	// --json prints the whole report; the same seed gives the same figures.
-	code, out, stderr = runEvalCapture(t, "eval", "--json", "--data", data, "--model", model, "--budgets", "6",
+	code, out, stderr = runCapture(t, "eval", "--json", "--data", data, "--model", model, "--budgets", "6",
 		"--draws", "2", "--baselines", "", "--seed", "3")
 	if code != exitOK {
 		t.Fatalf("--json: exit %d\n%s", code, stderr)
@@ -137,7 +112,7 @@ func TestEvalCommand(t *testing.T) {
 func TestEvalCommandNoModel(t *testing.T) {
 	_, data := evalTestSet(t)
 	rep := filepath.Join(t.TempDir(), "report")
-	code, out, stderr := runEvalCapture(t, "eval", "--data", data, "--no-model", "--report", rep)
+	code, out, stderr := runCapture(t, "eval", "--data", data, "--no-model", "--report", rep)
 	if code != exitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, stderr)
 	}
@@ -154,7 +129,7 @@ func TestEvalCommandNoModel(t *testing.T) {
 		}
 	}
 	// --no-code leaves only the baselines.
-	code, out, stderr = runEvalCapture(t, "eval", "--data", data, "--no-model", "--no-code", "--baselines", "", "--json")
+	code, out, stderr = runCapture(t, "eval", "--data", data, "--no-model", "--no-code", "--baselines", "", "--json")
 	if code != exitOK {
 		t.Fatalf("--no-code: exit %d\n%s", code, stderr)
 	}
@@ -188,7 +163,7 @@ func TestEvalCommandErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, stderr := runEvalCapture(t, append(tc.args, "-q")...)
+			code, out, stderr := runCapture(t, append(tc.args, "-q")...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, stderr)
 			}

@@ -2,39 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ardm-dev/ardm/audio"
 )
-
-// runInfoCapture runs the CLI with args and returns its exit code, stdout
-// and stderr.
-func runInfoCapture(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	oldOut, oldErr := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = outW, errW
-	outC, errC := make(chan string), make(chan string)
-	go func() { b, _ := io.ReadAll(outR); outC <- string(b) }()
-	go func() { b, _ := io.ReadAll(errR); errC <- string(b) }()
-	code := run(args)
-	os.Stdout, os.Stderr = oldOut, oldErr
-	outW.Close()
-	errW.Close()
-	return code, <-outC, <-errC
-}
 
 // infoTestFile writes a 1 s, 16 kHz mono square wave at half scale whose
 // samples are multiples of 256 and two are ±256 (8 effective bits), and returns its path.
@@ -59,7 +33,7 @@ const infoFixtures = "../../audio/testdata/"
 
 func TestInfoText(t *testing.T) {
 	path := infoTestFile(t)
-	code, out, errOut := runInfoCapture(t, "info", path)
+	code, out, errOut := runCapture(t, "info", path)
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -76,7 +50,7 @@ func TestInfoText(t *testing.T) {
 
 func TestInfoJSON(t *testing.T) {
 	path := infoTestFile(t)
-	code, out, errOut := runInfoCapture(t, "info", "--json", path, infoFixtures+"ext32-6ch.wav")
+	code, out, errOut := runCapture(t, "info", "--json", path, infoFixtures+"ext32-6ch.wav")
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -130,7 +104,7 @@ func TestInfoBatchAndErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, out, errOut := runInfoCapture(t, c.args...)
+			code, out, errOut := runCapture(t, c.args...)
 			if code != c.code {
 				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, c.code, out, errOut)
 			}

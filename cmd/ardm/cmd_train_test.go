@@ -36,7 +36,7 @@ func TestTrainCommand(t *testing.T) {
 		"--frame-len", "1000", "--crop", "128", "--batch", "2", "--lr", "3e-3", "--warmup", "2", "--gain-aug", "6", "--seed", "5", "--json"}
 	train := func(out string, extra ...string) (int, string, string) {
 		args := append([]string{"train", "--out", out}, tiny...)
-		return runDatasetCapture(t, append(args, extra...)...)
+		return runCapture(t, append(args, extra...)...)
 	}
 
 	full := filepath.Join(dir, "full.ardmm")
@@ -69,7 +69,7 @@ func TestTrainCommand(t *testing.T) {
 	if code, _, stderr := train(part, "--steps", "5", "--checkpoint-every", "2"); code != 0 {
 		t.Fatalf("train exit %d: %s", code, stderr)
 	}
-	code, _, stderr = runDatasetCapture(t, "train", "--data", data, "--out", part, "--resume", "--steps", "8", "--json")
+	code, _, stderr = runCapture(t, "train", "--data", data, "--out", part, "--resume", "--steps", "8", "--json")
 	if code != 0 {
 		t.Fatalf("resume exit %d: %s", code, stderr)
 	}
@@ -82,7 +82,7 @@ func TestTrainCommand(t *testing.T) {
 	}
 
 	// Errors: changing the config on resume, a corrupt checkpoint, no model.
-	if code, _, _ := runDatasetCapture(t, "train", "--data", data, "--out", part, "--resume", "--channels", "8"); code != exitUsage {
+	if code, _, _ := runCapture(t, "train", "--data", data, "--out", part, "--resume", "--channels", "8"); code != exitUsage {
 		t.Errorf("config change on resume: exit %d, want %d", code, exitUsage)
 	}
 	b, _ := os.ReadFile(part)
@@ -91,13 +91,13 @@ func TestTrainCommand(t *testing.T) {
 	if err := os.WriteFile(bad, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, _ := runDatasetCapture(t, "train", "--data", data, "--out", bad, "--resume"); code != exitIntegrity {
+	if code, _, _ := runCapture(t, "train", "--data", data, "--out", bad, "--resume"); code != exitIntegrity {
 		t.Errorf("corrupt checkpoint: exit %d, want %d", code, exitIntegrity)
 	}
 	if _, err := loadModel(bad); err == nil {
 		t.Error("loadModel accepted a corrupt file")
 	}
-	if code, _, _ := runDatasetCapture(t, "train", "--out", part); code != exitUsage {
+	if code, _, _ := runCapture(t, "train", "--out", part); code != exitUsage {
 		t.Errorf("missing --data: exit %d", code)
 	}
 }

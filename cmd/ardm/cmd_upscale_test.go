@@ -45,7 +45,7 @@ func TestUpscaleCommand(t *testing.T) {
 	if err := audio.WriteFile(inPath, ref.ConvertDepth(8)); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := runInfoCapture(t, "--json", "upscale", "--model", model, "--budget", "20", inPath, "-o", outPath, "--reference", refPath)
+	code, stdout, stderr := runCapture(t, "--json", "upscale", "--model", model, "--budget", "20", inPath, "-o", outPath, "--reference", refPath)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -73,14 +73,14 @@ func TestUpscaleCommand(t *testing.T) {
 			}
 		}
 	}
-	if code, _, _ := runInfoCapture(t, "upscale", inPath, "-o", outPath); code != exitUsage {
-		t.Fatalf("missing --model: exit %d, want %d", code, exitUsage)
+	if code, _, _ := runCapture(t, "upscale", inPath); code != exitUsage {
+		t.Fatalf("missing -o: exit %d, want %d", code, exitUsage)
 	}
 }
 
 func TestPolicyAndSampleCommands(t *testing.T) {
 	model := tinyModelFile(t)
-	code, stdout, stderr := runInfoCapture(t, "--json", "policy", "--model", model, "--budget", "10", "--alloc", "joint")
+	code, stdout, stderr := runCapture(t, "--json", "policy", "--model", model, "--budget", "10", "--alloc", "joint")
 	if code != 0 {
 		t.Fatalf("policy: exit %d: %s", code, stderr)
 	}
@@ -98,7 +98,7 @@ func TestPolicyAndSampleCommands(t *testing.T) {
 		t.Fatalf("policy %+v (uniform model: 16 bits, 10 calls)", pol)
 	}
 	dir := filepath.Join(t.TempDir(), "samples")
-	code, _, stderr = runInfoCapture(t, "sample", "--model", model, "-n", "2", "--budget", "8", "--out-dir", dir)
+	code, _, stderr = runCapture(t, "sample", "--model", model, "-n", "2", "--budget", "8", "--out-dir", dir)
 	if code != 0 {
 		t.Fatalf("sample: exit %d: %s", code, stderr)
 	}

@@ -116,3 +116,21 @@ func openInput(path string) (io.ReadCloser, string, error) {
 	f, err := os.Open(path)
 	return f, path, err
 }
+
+// distinctOutputs fails when two inputs would be written to the same output
+// file (inputs with the same base name from different folders, with
+// --out-dir), instead of letting one overwrite the other.
+func distinctOutputs(args []string, out, outDir, ext string) error {
+	if out != "" || outDir == "" {
+		return nil
+	}
+	seen := make(map[string]string, len(args))
+	for _, in := range args {
+		p := outputPath(in, out, outDir, ext)
+		if prev, ok := seen[p]; ok {
+			return usageErr("inputs %s and %s would both be written to %s; use separate --out-dir runs or -o", prev, in, p)
+		}
+		seen[p] = in
+	}
+	return nil
+}
