@@ -27,6 +27,8 @@ func configs() []codecConfig {
 		{"model-neighbour2", neighbourModel{600, 2, 2}, []Option{forceCoder(CoderModel), WithBudget(64)}},
 		{"model-neighbour16", neighbourModel{900, 16, 2}, []Option{forceCoder(CoderModel)}},
 		{"model-neighbour256", neighbourModel{1100, 256, 2}, []Option{forceCoder(CoderModel), WithBudget(10), WithOrderSeed(99)}},
+		{"model-neighbour65536", neighbourCDF{neighbourModel{800, cdfBranching, 2}}, []Option{forceCoder(CoderModel), WithBudget(24)}},
+		{"auto-neighbour65536", neighbourCDF{neighbourModel{500, cdfBranching, 1}}, nil},
 		{"rice", nil, []Option{forceCoder(CoderFixedRice), WithFrameLen(333)}},
 		{"verbatim", nil, []Option{forceCoder(CoderVerbatim), WithFrameLen(512)}},
 	}
@@ -353,6 +355,23 @@ func TestReaderErrors(t *testing.T) {
 			t.Errorf("only %d of %d flips detected", detected, trials)
 		}
 	})
+	t.Run("branching field", func(t *testing.T) {
+		// Offset 55 holds log2 of the branching factor: 16 is OA-ARDM.
+		oa := neighbourCDF{neighbourModel{400, cdfBranching, 2}}
+		h, err := ReadHeader(bytes.NewReader(encodeFixture(t, "sine", oa)))
+		if err != nil || h.Branching != cdfBranching {
+			t.Fatalf("OA stream: branching %v, %v", h, err)
+		}
+		for _, db := range []uint16{0, 3, 5, 17, 0xffff} {
+			bad := bytes.Clone(good)
+			bad[55], bad[56] = byte(db), byte(db>>8)
+			copy(bad[headerSize-4:headerSize], le32(crcOf(bad[:headerSize-4])))
+			var ce *CorruptInputError
+			if _, err := Decode(bytes.NewReader(bad), m); !errors.As(err, &ce) {
+				t.Errorf("digit bits %d: got %v", db, err)
+			}
+		}
+	})
 	t.Run("checksum", func(t *testing.T) {
 		// Rewrite a frame's PCM CRC with a valid record CRC: only the
 		// decoded-PCM check can catch it.
@@ -477,7 +496,9 @@ func TestQuantizationOverhead(t *testing.T) {
 			d.init(out)
 			cum := make([]uint32, b+1)
 			for j := 0; j < N; j++ {
-				cumulate(freqs[j%D], cum)
+				for i, f := range freqs[j%D] {
+					cum[i+1] = cum[i] + f
+				}
 				s := lookup(cum, d.slot())
 				if s != syms[j] {
 					t.Fatalf("b=%d: symbol %d decoded as %d", b, j, s)

@@ -18,13 +18,25 @@
 //     the state values = x^(s) at revealed positions and x^(s-1)
 //     elsewhere, mask = revealed, pos = sigma[t_k:t_k+1] (the positions
 //     revealed in this step, in that order);
-//   - each position's b probabilities become integer frequencies out of
-//     2^31 in Quantize (the only float-to-integer step) and its digit is
-//     coded with rANS (64-bit state, 32-bit words, as ryg_rans's rans64).
+//   - each position's b probabilities become integer cumulative
+//     frequencies out of 2^31 (quant.go: cum(v) = floor(F(v) (2^31 -
+//     2b)) + 2v with F(v) the sum of the probabilities below v over
+//     their total, so every symbol has at least 2) and its digit is coded with
+//     rANS (64-bit state, 32-bit words, as ryg_rans's rans64).
+//
+// With b = 65536 (OA-ARDM: one stage, the whole value) the model must be
+// a CDFModel: instead of Predict's tables, PredictCDF gives each
+// position's distribution function F(v) = P(value < v), the same cum(v)
+// is computed from it at the value and the next one to encode, and the
+// decoder finds the value by binary search over v (16 evaluations of F).
+// The same function, cumFreq, turns floats into frequencies on both paths
+// and on both sides; it is the only float-to-integer step.
 //
 // 8-bit input has its low 8 of 16 bits known zero: stages whose digits lie
 // entirely below the top 8 bits are not coded (log2(b) divides 8 for every
-// b, so these are whole stages). The last frame of a stream is simply
+// b <= 256, so these are whole stages). With b = 65536 the one stage codes
+// y = x>>8 as one of 256 symbols with cum computed from F(y<<8) (b = 256 in
+// the formula). The last frame of a stream is simply
 // shorter: Predict is called with len(values) = n < FrameLen; no padding
 // is coded.
 //
@@ -38,8 +50,9 @@
 // decoder checks that the stream ends with every word read and the state
 // back at its initial 2^31.
 //
-// Model.Predict is called concurrently from several goroutines (one per
-// worker) and must be safe for that and deterministic.
+// Model.Predict and CDFModel.PredictCDF are called concurrently from
+// several goroutines (one per worker) and must be safe for that and
+// deterministic.
 //
 // # Fallback coders
 //
@@ -56,20 +69,21 @@
 //     orders and precisions by estimated cost (floating point); the
 //     decoder uses only integers.
 //
-// # Stream format (version 1)
+// # Stream format (version 2)
 //
 // All integers are little-endian. The header (73 bytes):
 //
 //	offset size field
 //	0      4    magic "ARDM"
-//	4      1    version (1)
+//	4      1    version (2)
 //	5      32   model content hash (Model.Hash); all zero: no model
 //	37     4    sample rate, Hz (1..2^30)
 //	41     1    channels (1..8)
 //	42     1    original bit depth (8, 16, 24 or 32)
 //	43     8    samples per channel (int64), or -1 if unknown when written
 //	51     4    frame length, samples per channel (1..2^20)
-//	55     2    branching factor (2, 4, 16, 256; 0 without a model)
+//	55     2    log2 of the branching factor b (1, 2, 4, 8 or 16 for b =
+//	            2, 4, 16, 256 or 65536; 0 without a model)
 //	57     4    budget: network calls per frame and channel (0: one per position)
 //	61     8    order seed
 //	69     4    CRC-32C (Castagnoli) of bytes 0..68

@@ -10,7 +10,7 @@ import (
 )
 
 // Version is the stream version this package writes and reads.
-const Version = 1
+const Version = 2
 
 // Magic starts every .ardm stream.
 const Magic = "ARDM"
@@ -75,7 +75,9 @@ func (h *Header) HasModel() bool { return h.ModelHash != [32]byte{} }
 
 func validDepth(d int) bool { return d == 8 || d == 16 || d == 24 || d == 32 }
 
-func validBranching(b int) bool { return b == 2 || b == 4 || b == 16 || b == 256 }
+func validBranching(b int) bool {
+	return b == 2 || b == 4 || b == 16 || b == 256 || b == cdfBranching
+}
 
 func (h *Header) marshal() []byte {
 	b := make([]byte, 0, headerSize)
@@ -86,7 +88,11 @@ func (h *Header) marshal() []byte {
 	b = append(b, byte(h.Format.Channels), byte(h.Format.BitDepth))
 	b = binary.LittleEndian.AppendUint64(b, uint64(h.Samples))
 	b = binary.LittleEndian.AppendUint32(b, uint32(h.FrameLen))
-	b = binary.LittleEndian.AppendUint16(b, uint16(h.Branching))
+	var digitBits uint16 // log2 of the branching factor; 0 without a model
+	if h.Branching > 0 {
+		digitBits = uint16(audio.DigitBits(h.Branching))
+	}
+	b = binary.LittleEndian.AppendUint16(b, digitBits)
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(h.Budget)))
 	b = binary.LittleEndian.AppendUint64(b, h.OrderSeed)
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
@@ -124,7 +130,12 @@ func ReadHeader(r io.Reader) (*Header, error) {
 	h.Format.BitDepth = int(b[42])
 	h.Samples = int64(le.Uint64(b[43:]))
 	h.FrameLen = int(le.Uint32(b[51:]))
-	h.Branching = int(le.Uint16(b[55:]))
+	switch db := le.Uint16(b[55:]); {
+	case db > 16:
+		h.Branching = -int(db) // invalid: check rejects it
+	case db > 0:
+		h.Branching = 1 << db
+	}
 	h.Budget = int(int32(le.Uint32(b[57:])))
 	h.OrderSeed = le.Uint64(b[61:])
 	if err := h.check(); err != nil {
@@ -148,7 +159,7 @@ func (h *Header) check() error {
 	case h.FrameLen < 1 || h.FrameLen > MaxFrameLen:
 		return fmt.Errorf("frame length %d out of range 1..%d", h.FrameLen, MaxFrameLen)
 	case h.HasModel() && !validBranching(h.Branching):
-		return fmt.Errorf("branching factor %d not in {2, 4, 16, 256}", h.Branching)
+		return fmt.Errorf("branching factor %d not in {2, 4, 16, 256, 65536}", h.Branching)
 	case !h.HasModel() && h.Branching != 0:
 		return fmt.Errorf("branching factor %d without a model", h.Branching)
 	case h.Budget < 0:

@@ -13,9 +13,11 @@ type frameCodec struct {
 	m       Model // nil: fallback coders only
 	depth   int
 	b, db   int
-	S       int // stages of the model
-	coded   int // stages actually coded: the rest are known zero (8-bit input)
-	lowBits int // bits below the top 16 (24- and 32-bit input)
+	S       int      // stages of the model
+	coded   int      // stages actually coded: the rest are known zero (8-bit input)
+	lowBits int      // bits below the top 16 (24- and 32-bit input)
+	cdf     CDFModel // b = 65536: symbols coded through PredictCDF
+	zero    uint     // cdf: low bits of the 16 known zero (8-bit input)
 	budget  int
 	seed    uint64
 
@@ -31,12 +33,22 @@ func newFrameCodec(m Model, depth, budget int, seed uint64) (*frameCodec, error)
 	if m != nil {
 		c.b = m.Branching()
 		if !validBranching(c.b) {
-			return nil, fmt.Errorf("coder: model branching factor %d not in {2, 4, 16, 256}", c.b)
+			return nil, fmt.Errorf("coder: model branching factor %d not in {2, 4, 16, 256, 65536}", c.b)
 		}
 		c.db = audio.DigitBits(c.b)
 		c.S = 16 / c.db
 		c.coded = c.S
-		if depth < 16 {
+		switch {
+		case c.b == cdfBranching:
+			cm, ok := m.(CDFModel)
+			if !ok {
+				return nil, fmt.Errorf("coder: a model with branching factor %d must implement CDFModel", c.b)
+			}
+			c.cdf = cm
+			if depth < 16 {
+				c.zero = uint(16 - depth)
+			}
+		case depth < 16:
 			c.coded = depth / c.db
 		}
 	}
@@ -92,6 +104,10 @@ func (c *frameCodec) sample(x uint16, low uint32) int32 {
 	return v
 }
 
+// cdfBranching is the branching factor coded through CDFModel.PredictCDF
+// instead of b-way tables.
+const cdfBranching = 1 << 16
+
 type symbol struct{ start, freq uint32 }
 
 // scratch is one worker's buffers.
@@ -102,7 +118,6 @@ type scratch struct {
 	x16    []uint16
 	low    []uint32
 	probs  []float32
-	freq   []uint32
 	cum    []uint32
 	syms   []symbol
 	enc    ransEncoder
@@ -121,14 +136,20 @@ func (sc *scratch) size(n, b, maxStep int) {
 	}
 	sc.values, sc.mask, sc.order = sc.values[:n], sc.mask[:n], sc.order[:n]
 	sc.x16, sc.low = sc.x16[:n], sc.low[:n]
+	if b > maxTableBranching {
+		return // coded through CDFModel: no tables
+	}
 	if cap(sc.probs) < maxStep*b {
 		sc.probs = make([]float32, maxStep*b)
 	}
-	if len(sc.freq) != b {
-		sc.freq = make([]uint32, b)
+	if len(sc.cum) != b+1 {
 		sc.cum = make([]uint32, b+1)
 	}
 }
+
+// maxTableBranching is the largest branching factor coded with b-way
+// tables from Model.Predict.
+const maxTableBranching = 256
 
 func maxStep(policy [][]int) int {
 	m := 0
@@ -186,16 +207,25 @@ func (c *frameCodec) encodeModel(dst []byte, x []int32, frame int64, ch int, sc 
 		shift := uint((c.S - s) * c.db)
 		for k := 0; k+1 < len(bounds); k++ {
 			pos := sc.order[bounds[k]:bounds[k+1]]
-			probs := sc.probs[:len(pos)*b]
-			c.m.Predict(s, bounds[k], sc.values, sc.mask, pos, probs)
-			for j, p := range pos {
-				Quantize(probs[j*b:(j+1)*b], sc.freq)
-				d := int(sc.x16[p]>>shift) & (b - 1)
-				var start uint32
-				for _, f := range sc.freq[:d] {
-					start += f
+			if c.cdf != nil {
+				nb := b >> c.zero
+				F := c.cdf.PredictCDF(s, bounds[k], sc.values, sc.mask, pos)
+				for j, p := range pos {
+					v := int(sc.x16[p] >> c.zero)
+					lo, hi := cdfCum(F, j, v, nb, c.zero), cdfCum(F, j, v+1, nb, c.zero)
+					if hi <= lo {
+						return nil, fmt.Errorf("coder: model distribution function decreases at value %d", v<<c.zero)
+					}
+					syms = append(syms, symbol{lo, hi - lo})
 				}
-				syms = append(syms, symbol{start, sc.freq[d]})
+			} else {
+				probs := sc.probs[:len(pos)*b]
+				c.m.Predict(s, bounds[k], sc.values, sc.mask, pos, probs)
+				for j, p := range pos {
+					quantizeCum(probs[j*b:(j+1)*b], sc.cum)
+					d := int(sc.x16[p]>>shift) & (b - 1)
+					syms = append(syms, symbol{sc.cum[d], sc.cum[d+1] - sc.cum[d]})
+				}
 			}
 			for _, p := range pos {
 				sc.values[p] = audio.StageValue(sc.x16[p], b, s)
@@ -252,14 +282,23 @@ func (c *frameCodec) decodeModel(p []byte, frame int64, ch int, dst []int32, sc 
 		shift := uint((c.S - s) * c.db)
 		for k := 0; k+1 < len(bounds); k++ {
 			pos := sc.order[bounds[k]:bounds[k+1]]
-			probs := sc.probs[:len(pos)*b]
-			c.m.Predict(s, bounds[k], sc.values, sc.mask, pos, probs)
-			for j, p := range pos {
-				Quantize(probs[j*b:(j+1)*b], sc.freq)
-				cumulate(sc.freq, sc.cum)
-				sym := lookup(sc.cum, d.slot())
-				d.advance(sc.cum[sym], sc.freq[sym])
-				sc.values[p] |= uint16(sym) << shift
+			if c.cdf != nil {
+				nb := b >> c.zero
+				F := c.cdf.PredictCDF(s, bounds[k], sc.values, sc.mask, pos)
+				for j, p := range pos {
+					v, start, freq := cdfLookup(F, j, nb, c.zero, d.slot())
+					d.advance(start, freq)
+					sc.values[p] = uint16(v << c.zero)
+				}
+			} else {
+				probs := sc.probs[:len(pos)*b]
+				c.m.Predict(s, bounds[k], sc.values, sc.mask, pos, probs)
+				for j, p := range pos {
+					quantizeCum(probs[j*b:(j+1)*b], sc.cum)
+					sym := lookup(sc.cum, d.slot())
+					d.advance(sc.cum[sym], sc.cum[sym+1]-sc.cum[sym])
+					sc.values[p] |= uint16(sym) << shift
+				}
 			}
 			if d.bad {
 				return false, nil

@@ -75,46 +75,8 @@ func (m neighbourModel) Predict(stage, t int, values []uint16, mask []bool, pos 
 	db := digitBits(b)
 	S := 16 / db
 	w := float32(int(1) << ((S - stage) * db)) // width of one digit's sub-range
-	n := len(values)
-	// The nearest revealed neighbour on each side (within 16 positions)
-	// is exact to this stage; interpolate linearly between them. Without
-	// one, fall back to the middle of the adjacent position's open range.
-	coarse := func(q int) float32 {
-		return float32(values[q]) + float32(float32(w*float32(b))*0.5)
-	}
 	for j, p := range pos {
-		var c float32
-		spread := float32(0)
-		l, r := -1, -1
-		for q := p - 1; q >= 0 && q >= p-16; q-- {
-			if mask[q] {
-				l = q
-				break
-			}
-		}
-		for q := p + 1; q < n && q <= p+16; q++ {
-			if mask[q] {
-				r = q
-				break
-			}
-		}
-		half := float32(w * 0.5)
-		switch {
-		case l >= 0 && r >= 0:
-			dl, dr := float32(p-l), float32(r-p)
-			c = float32(float32((float32(values[l])+half)*dr)+float32((float32(values[r])+half)*dl)) / (dl + dr)
-			spread = min(dl, dr)
-		case l >= 0:
-			c, spread = float32(values[l])+half, float32(p-l)
-		case r >= 0:
-			c, spread = float32(values[r])+half, float32(r-p)
-		case p > 0:
-			c, spread = coarse(p-1), 16
-		case p+1 < n:
-			c, spread = coarse(p+1), 16
-		default:
-			c, spread = coarse(p), 16
-		}
+		c, spread := m.centre(values, mask, p, w)
 		// Mass of each digit's sub-range [lo-0.5, hi+0.5) under the
 		// heavy-tailed density 0.5/(1+|u|)^2 of u = (x-c)/sigma, whose
 		// CDF is rational: 0.5/(1-u) below 0, 1-0.5/(1+u) above.
@@ -133,6 +95,84 @@ func (m neighbourModel) Predict(stage, t int, values []uint16, mask []bool, pos 
 			out[d] = float32(float64(out[d]) / sum)
 		}
 	}
+}
+
+// centre returns the centre of position p's density and the distance to
+// the revealed neighbours it comes from; w is the width of one digit's
+// sub-range.
+func (m neighbourModel) centre(values []uint16, mask []bool, p int, w float32) (c, spread float32) {
+	b, n := m.b, len(values)
+	// The nearest revealed neighbour on each side (within 16 positions)
+	// is exact to this stage; interpolate linearly between them. Without
+	// one, fall back to the middle of the adjacent position's open range.
+	coarse := func(q int) float32 {
+		return float32(values[q]) + float32(float32(w*float32(b))*0.5)
+	}
+	l, r := -1, -1
+	for q := p - 1; q >= 0 && q >= p-16; q-- {
+		if mask[q] {
+			l = q
+			break
+		}
+	}
+	for q := p + 1; q < n && q <= p+16; q++ {
+		if mask[q] {
+			r = q
+			break
+		}
+	}
+	half := float32(w * 0.5)
+	switch {
+	case l >= 0 && r >= 0:
+		dl, dr := float32(p-l), float32(r-p)
+		c = float32(float32((float32(values[l])+half)*dr)+float32((float32(values[r])+half)*dl)) / (dl + dr)
+		spread = min(dl, dr)
+	case l >= 0:
+		c, spread = float32(values[l])+half, float32(p-l)
+	case r >= 0:
+		c, spread = float32(values[r])+half, float32(r-p)
+	case p > 0:
+		c, spread = coarse(p-1), 16
+	case p+1 < n:
+		c, spread = coarse(p+1), 16
+	default:
+		c, spread = coarse(p), 16
+	}
+	return c, spread
+}
+
+// neighbourCDF is neighbourModel for branching factor 65536 (one stage
+// over the whole value, as OA-ARDM): the same density, given through its
+// closed-form CDF (a CDFModel), mixed with 1e-6 of the uniform.
+type neighbourCDF struct{ neighbourModel }
+
+func (m neighbourCDF) Predict(stage, t int, values []uint16, mask []bool, pos []int, dst []float32) {
+	panic("coder: test: Predict on a CDF model")
+}
+
+func (m neighbourCDF) PredictCDF(stage, t int, values []uint16, mask []bool, pos []int) func(j, v int) float64 {
+	if m.b != cdfBranching || stage != 1 {
+		panic("coder: test: neighbourCDF is one stage of 65536 values")
+	}
+	cs := make([]float64, len(pos))
+	sig := make([]float64, len(pos))
+	for j, p := range pos {
+		c, spread := m.centre(values, mask, p, 1)
+		cs[j] = float64(c)
+		sig[j] = float64(float64(m.scale)*float64(spread)) + 1.0/8
+	}
+	return func(j, v int) float64 { return neighbourCDFAt(cs[j], sig[j], v) }
+}
+
+// neighbourCDFAt is P(value < v) for the density centred on c with scale
+// sigma: non-decreasing in v by construction (every step is monotone).
+func neighbourCDFAt(c, sigma float64, v int) float64 {
+	u := (float64(v) - 0.5 - c) / sigma
+	G := 1 - 0.5/(1+u)
+	if u < 0 {
+		G = 0.5 / (1 - u)
+	}
+	return float64((1-1e-6)*G) + float64(1e-6*float64(v))/cdfBranching
 }
 
 // tailMass is the probability of [a, b) under the density 0.5/(1+|u|)^2,

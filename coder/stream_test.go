@@ -25,8 +25,12 @@ func FuzzReader(f *testing.F) {
 		f.Add(encodeFixture(f, name, nil, WithFrameLen(100)))
 	}
 	f.Add(encodeFixture(f, "noise", m, forceCoder(CoderModel), WithBudget(8)))
+	oa := neighbourCDF{neighbourModel{64, cdfBranching, 2}}
+	for _, name := range []string{"sine", "eight-bit"} {
+		f.Add(encodeFixture(f, name, oa, forceCoder(CoderModel), WithBudget(8)))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, model := range []Model{m, nil} {
+		for _, model := range []Model{m, oa, nil} {
 			r, err := NewReader(bytes.NewReader(data), model, WithWorkers(2))
 			if err != nil {
 				continue
@@ -224,7 +228,8 @@ func goldenPCM() *audio.PCM {
 }
 
 func goldenModels() []Model {
-	return []Model{neighbourModel{512, 16, 2}, neighbourModel{700, 256, 3}, neighbourModel{300, 2, 1}}
+	return []Model{neighbourModel{512, 16, 2}, neighbourModel{700, 256, 3}, neighbourModel{300, 2, 1},
+		neighbourCDF{neighbourModel{400, cdfBranching, 2}}}
 }
 
 func goldenStreams(t testing.TB) [][]byte {
