@@ -15,17 +15,33 @@
 // (0xFFFE) with the PCM sub-format, at 8, 16, 24 or 32 bits, any number of
 // channels and any sample rate; other chunks (LIST, JUNK, fact...) are
 // skipped. A data chunk size of 0xFFFFFFFF (written by streaming encoders)
-// means "to the end of the file". Samples are decoded by
-// github.com/go-audio/wav; the RIFF chunk walk is the package's own, since
-// go-audio's trusts header sizes and ignores the format tag. Every problem
-// with the input is a *FormatError naming the file, whose Err is one of
-// ErrEmpty, ErrNotRIFF, ErrUnsupported, ErrBadHeader or ErrTruncated. A
-// header never causes an allocation larger than the input warrants.
+// means "to the end of the file". The RIFF chunk walk is the package's own
+// (go-audio/wav's trusts header sizes and ignores the format tag), and so
+// are the sample codecs (one pack and one unpack per depth): go-audio/wav
+// needs an io.ReadSeeker or io.WriteSeeker and decodes sample by sample.
+// Every problem with the input is a *FormatError naming the file, whose Err
+// is one of ErrEmpty, ErrNotRIFF, ErrUnsupported, ErrBadHeader or
+// ErrTruncated. A header never causes an allocation larger than the input
+// warrants.
 //
 // Write always produces the canonical 44-byte-header PCM layout (format tag
 // 1), with the pad byte RIFF needs after an odd-sized data chunk; WriteFile
 // replaces its target atomically (temporary file in the same directory,
 // then rename).
+//
+// # Streaming
+//
+// Reader and Writer move a file of any length through bounded memory.
+// NewReader parses the header with the same checked walk as ReadHeader;
+// ReadFrames then fills a caller's PCM a few frames at a time and returns
+// io.EOF after the last one. From an input that seeks, every size is checked
+// against the input up front; from a pipe, data that ends early is a
+// *FormatError matching both ErrTruncated and io.ErrUnexpectedEOF, and a
+// streaming-size data chunk has Header.Frames == UnknownFrames. NewWriter
+// writes the exact sizes up front when the frame count is known (so
+// standard output works), patches them at Close on a file when it is not,
+// and otherwise writes the streaming size. Read, ReadAll, Write and Encode
+// are built on them.
 //
 // # Bit depth and digits
 //

@@ -8,9 +8,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/go-audio/audio"
 	"github.com/go-audio/riff"
-	"github.com/go-audio/wav"
 )
 
 // WAVE format tags (the wFormatTag of the fmt chunk).
@@ -63,14 +61,15 @@ func ReadFile(path string) (*PCM, error) {
 	return Read(f, path)
 }
 
-// ReadAll reads a whole WAV stream that cannot seek (stdin, a pipe) by
-// buffering it; name is used in error messages.
+// ReadAll reads a whole WAV stream that may not seek (stdin, a pipe); name
+// is used in error messages. Chunk sizes are checked as the bytes arrive
+// (see NewReader).
 func ReadAll(r io.Reader, name string) (*PCM, error) {
-	b, err := io.ReadAll(r)
+	rd, err := NewReader(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("audio: %s: %w", name, err)
+		return nil, err
 	}
-	return Decode(b, name)
+	return rd.readAll()
 }
 
 // Decode reads a WAV file held in memory; name is used in error messages.
@@ -84,21 +83,36 @@ func Decode(b []byte, name string) (*PCM, error) {
 // shifted to -128..127. Every problem with the data is a *FormatError; no
 // allocation is larger than a small multiple of the input's size.
 func Read(r io.ReadSeeker, name string) (*PCM, error) {
-	h, err := ReadHeader(r, name)
+	rd, err := NewReader(r, name)
 	if err != nil {
 		return nil, err
 	}
-	return readSamples(r, name, h)
+	return rd.readAll()
+}
+
+// readAll reads every remaining frame into one PCM. With a size checked
+// against the input, the channels are allocated once.
+func (r *Reader) readAll() (*PCM, error) {
+	p := &PCM{Format: r.h.Format, Data: make([][]int32, r.h.Channels)}
+	if r.h.Frames > 0 {
+		for c := range p.Data {
+			p.Data[c] = make([]int32, 0, r.h.Frames-r.done)
+		}
+	}
+	for {
+		_, err := r.appendFrames(p.Data, ioChunk)
+		if err == io.EOF {
+			return p, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // ReadHeader parses and checks the RIFF structure up to the data chunk
-// without reading any samples. r must be at the start of the file.
-//
-// go-audio/wav's own header parser is not used here: it allocates the fmt
-// chunk's claimed size, ignores the format tag (a float file decodes as
-// integers), drops the extensible sub-format and swallows read errors. The
-// chunk walk below reads at most 40 bytes of any chunk and checks every
-// claimed size against the real size of the input.
+// without reading any samples. r must be at the start of the file and is
+// left at the first sample.
 func ReadHeader(r io.ReadSeeker, name string) (*Header, error) {
 	start, err := r.Seek(0, io.SeekCurrent)
 	if err != nil {
@@ -111,13 +125,32 @@ func ReadHeader(r io.ReadSeeker, name string) (*Header, error) {
 	if _, err := r.Seek(start, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("audio: %s: %w", name, err)
 	}
-	size := end - start
-	if size <= 0 {
+	return walkHeader(r, r, end-start, name)
+}
+
+// walkHeader reads r from the start of a WAV file up to the first sample
+// and checks what the chunks say. size is the number of bytes from the
+// start to the end of the input and sk seeks over skipped chunks; for an
+// input that cannot seek (a pipe), size is -1 and sk nil: skipped chunks are
+// read and discarded, and a size that runs past the end is found when the
+// input ends.
+//
+// go-audio/wav's own header parser is not used here: it allocates the fmt
+// chunk's claimed size, ignores the format tag (a float file decodes as
+// integers), drops the extensible sub-format and swallows read errors. The
+// chunk walk below reads at most 40 bytes of any chunk and checks every
+// claimed size against the real size of the input.
+func walkHeader(r io.Reader, sk io.Seeker, size int64, name string) (*Header, error) {
+	known := size >= 0
+	if size == 0 {
 		return nil, formatErr(name, ErrEmpty, "empty file")
 	}
 	var head [12]byte
 	n, err := io.ReadFull(r, head[:])
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+	switch {
+	case n == 0 && errors.Is(err, io.EOF):
+		return nil, formatErr(name, ErrEmpty, "empty file")
+	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, fmt.Errorf("audio: %s: %w", name, err)
 	}
 	id := head[:min(n, 4)]
@@ -137,41 +170,83 @@ func ReadHeader(r io.ReadSeeker, name string) (*Header, error) {
 	var (
 		h      Header
 		gotFmt bool
-		pos    = int64(12)
+		pos    = int64(12) // offset of the next chunk
+		at     = int64(12) // offset of r
 	)
-	for {
-		if pos+8 > size {
-			if !gotFmt {
-				return nil, formatErr(name, ErrBadHeader, "no fmt chunk")
-			}
-			return nil, formatErr(name, ErrBadHeader, "no data chunk")
+	// skipTo moves r forward to offset to.
+	skipTo := func(to int64) error {
+		if to == at {
+			return nil
 		}
-		if _, err := r.Seek(start+pos, io.SeekStart); err != nil {
-			return nil, fmt.Errorf("audio: %s: %w", name, err)
+		if sk != nil {
+			if _, err := sk.Seek(to-at, io.SeekCurrent); err != nil {
+				return fmt.Errorf("audio: %s: %w", name, err)
+			}
+			at = to
+			return nil
+		}
+		m, err := io.CopyN(io.Discard, r, to-at)
+		at += m
+		return err
+	}
+	noChunk := func() error {
+		if !gotFmt {
+			return formatErr(name, ErrBadHeader, "no fmt chunk")
+		}
+		return formatErr(name, ErrBadHeader, "no data chunk")
+	}
+	for {
+		if known && pos+8 > size {
+			return nil, noChunk()
+		}
+		if err := skipTo(pos); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, noChunk() // the input ends in the pad byte
+			}
+			return nil, err
 		}
 		var ch [8]byte
-		if _, err := io.ReadFull(r, ch[:]); err != nil {
+		m, err := io.ReadFull(r, ch[:])
+		at += int64(m)
+		if err != nil {
+			if !known && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
+				return nil, noChunk()
+			}
 			return nil, fmt.Errorf("audio: %s: reading chunk header at byte %d: %w", name, pos, err)
 		}
 		cid := [4]byte(ch[:4])
 		csize := int64(binary.LittleEndian.Uint32(ch[4:]))
 		body := pos + 8
-		remain := size - body
+		remain := size - body // meaningless when !known
 		switch cid {
 		case riff.FmtID:
 			if gotFmt {
 				return nil, formatErr(name, ErrBadHeader, "second fmt chunk at byte %d", pos)
 			}
-			if csize > remain {
+			if known && csize > remain {
 				return nil, formatErr(name, ErrTruncated, "fmt chunk claims %d bytes but only %d remain", csize, remain)
 			}
-			if err := parseFmt(r, name, csize, &h); err != nil {
+			read, err := parseFmt(r, name, csize, &h)
+			at += read
+			if err != nil {
 				return nil, err
 			}
 			gotFmt = true
 		case riff.DataFormatID:
 			if !gotFmt {
 				return nil, formatErr(name, ErrBadHeader, "data chunk before fmt chunk")
+			}
+			ba := int64(h.blockAlign())
+			h.DataOffset = pos
+			if !known {
+				h.Frames = UnknownFrames
+				if csize != streamingDataSize {
+					if csize%ba != 0 {
+						return nil, formatErr(name, ErrTruncated, "data chunk of %d bytes is not a whole number of %d-byte frames", csize, ba)
+					}
+					h.Frames = csize / ba
+				}
+				return &h, nil
 			}
 			dataSize := csize
 			if csize == streamingDataSize && remain < csize {
@@ -180,36 +255,51 @@ func ReadHeader(r io.ReadSeeker, name string) (*Header, error) {
 			if dataSize > remain {
 				return nil, formatErr(name, ErrTruncated, "data chunk claims %d bytes but only %d remain", dataSize, remain)
 			}
-			ba := int64(h.blockAlign())
 			if dataSize%ba != 0 {
 				return nil, formatErr(name, ErrTruncated, "data chunk of %d bytes is not a whole number of %d-byte frames", dataSize, ba)
 			}
 			h.Frames = dataSize / ba
-			h.DataOffset = pos
-			if _, err := r.Seek(start+body, io.SeekStart); err != nil {
-				return nil, fmt.Errorf("audio: %s: %w", name, err)
-			}
 			return &h, nil
 		default:
-			if csize > remain {
+			if known && csize > remain {
 				return nil, formatErr(name, ErrTruncated, "chunk %q claims %d bytes but only %d remain", cid[:], csize, remain)
 			}
 		}
 		pos = body + csize + csize&1 // chunks are padded to even sizes
+		if !known && csize > 0 {
+			// The chunk's body must be there; only its pad byte may be
+			// missing at the very end.
+			if err := skipTo(body + csize); err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil, formatErr(name, errTruncatedEOF, "chunk %q claims %d bytes but the input ends after %d", cid[:], csize, at-body)
+				}
+				return nil, err
+			}
+		}
 	}
 }
 
 // parseFmt reads a fmt chunk body of csize bytes (r is at its start) and
-// checks that it describes integer PCM ardm can read.
-func parseFmt(r io.Reader, name string, csize int64, h *Header) error {
+// checks that it describes integer PCM ardm can read. It returns how many
+// bytes it read.
+func parseFmt(r io.Reader, name string, csize int64, h *Header) (int64, error) {
 	if csize < 16 {
-		return formatErr(name, ErrBadHeader, "fmt chunk too short (%d bytes)", csize)
+		return 0, formatErr(name, ErrBadHeader, "fmt chunk too short (%d bytes)", csize)
 	}
 	var b [40]byte
 	n := min(csize, int64(len(b)))
-	if _, err := io.ReadFull(r, b[:n]); err != nil {
-		return fmt.Errorf("audio: %s: reading fmt chunk: %w", name, err)
+	if m, err := io.ReadFull(r, b[:n]); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return int64(m), formatErr(name, errTruncatedEOF, "fmt chunk claims %d bytes but the input ends after %d", csize, m)
+		}
+		return int64(m), fmt.Errorf("audio: %s: reading fmt chunk: %w", name, err)
 	}
+	return n, checkFmt(name, b[:n], csize, h)
+}
+
+// checkFmt decodes the first n = min(csize, 40) bytes of a fmt chunk.
+func checkFmt(name string, b []byte, csize int64, h *Header) error {
+	n := int64(len(b))
 	tag := binary.LittleEndian.Uint16(b[0:])
 	channels := int(binary.LittleEndian.Uint16(b[2:]))
 	rate := int64(binary.LittleEndian.Uint32(b[4:]))
@@ -267,86 +357,13 @@ func parseFmt(r io.Reader, name string, csize int64, h *Header) error {
 // every audio use; larger values are corrupt headers).
 const maxSampleRate = 1 << 26
 
-// chunkSamples is how many interleaved samples readSamples and Write
-// convert per go-audio call.
-const chunkSamples = 1 << 16
-
-// readSamples decodes the data chunk that ReadHeader found, with
-// go-audio/wav's sample decoder. r is at the first sample.
-func readSamples(r io.ReadSeeker, name string, h *Header) (*PCM, error) {
-	// Position go-audio's decoder on the data chunk header: with NumChans
-	// set it skips its own header parsing and FwdToPCM takes the next chunk,
-	// which is "data".
-	if _, err := r.Seek(-8, io.SeekCurrent); err != nil {
-		return nil, fmt.Errorf("audio: %s: %w", name, err)
-	}
-	d := wav.NewDecoder(r)
-	d.NumChans = uint16(h.Channels)
-	d.BitDepth = uint16(h.BitDepth)
-	d.SampleRate = uint32(h.SampleRate)
-	d.WavAudioFormat = h.FormatTag
-	if err := d.FwdToPCM(); err != nil {
-		return nil, fmt.Errorf("audio: %s: locating data chunk: %w", name, err)
-	}
-	if d.PCMChunk == nil || d.PCMChunk.ID != riff.DataFormatID {
-		return nil, formatErr(name, ErrBadHeader, "data chunk not found where the header walk left it")
-	}
-	// go-audio limits the chunk reader to the header's size rounded up to
-	// even (so a pad byte of an odd-sized chunk would decode as a sample) and
-	// decodes each read of the chunk on its own (so a short read would lose
-	// bytes). Read exactly the checked number of bytes, in full reads.
-	nbytes := h.Frames * int64(h.blockAlign())
-	d.PCMChunk.R = fullReader{io.LimitReader(r, nbytes)}
-
-	C := h.Channels
-	frames := int(h.Frames)
-	p := &PCM{Format: h.Format, Data: make([][]int32, C)}
-	for c := range p.Data {
-		p.Data[c] = make([]int32, frames)
-	}
-	total := frames * C
-	per := max(1, chunkSamples/C) * C
-	buf := &audio.IntBuffer{Data: make([]int, min(per, max(total, 1)))}
-	var offset int32
-	if h.BitDepth == 8 {
-		offset = -128 // 8-bit WAV is unsigned on disk
-	}
-	k := 0
-	for k < total {
-		n, err := d.PCMBuffer(buf)
-		if err != nil {
-			return nil, fmt.Errorf("audio: %s: reading samples: %w", name, err)
-		}
-		if n == 0 {
-			break
-		}
-		n = min(n, total-k)
-		for _, v := range buf.Data[:n] {
-			p.Data[k%C][k/C] = int32(v) + offset
-			k++
-		}
-	}
-	if k < total {
-		return nil, formatErr(name, ErrTruncated, "data ended after %d of %d samples", k, total)
-	}
-	return p, nil
-}
-
-// fullReader makes every Read fill its buffer unless the input ends.
-type fullReader struct{ r io.Reader }
-
-func (f fullReader) Read(p []byte) (int, error) {
-	n, err := io.ReadFull(f.r, p)
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		err = nil
-	}
-	return n, err
-}
-
 // WriteFile writes p as a PCM WAV file atomically: it writes a temporary
 // file in the same directory and renames it over path.
 func WriteFile(path string, p *PCM) (err error) {
-	if err := checkPCM(p); err != nil {
+	if p == nil {
+		return errors.New("audio: nil PCM")
+	}
+	if err := checkFormat(p.Format); err != nil {
 		return fmt.Errorf("audio: %s: %w", path, err)
 	}
 	dir, base := splitPath(path)
@@ -387,114 +404,29 @@ func splitPath(path string) (dir, base string) {
 
 // Encode returns p as the bytes of a PCM WAV file.
 func Encode(p *PCM) ([]byte, error) {
-	var b seekBuffer
+	var b bytes.Buffer
 	if err := Write(&b, p); err != nil {
 		return nil, err
 	}
-	return b.buf, nil
+	return b.Bytes(), nil
 }
 
-// Write writes p as a PCM WAV file (format tag 1, 16-byte fmt chunk) to w,
-// which must be at offset 0 (the header sizes are patched at the end).
-// 8-bit samples (-128..127 in memory) are written unsigned. A sample outside
-// the range of p.BitDepth is an error, not silently wrapped.
-func Write(w io.WriteSeeker, p *PCM) error {
-	if err := checkPCM(p); err != nil {
-		return err
-	}
-	if pos, err := w.Seek(0, io.SeekCurrent); err != nil {
-		return fmt.Errorf("audio: %w", err)
-	} else if pos != 0 {
-		return fmt.Errorf("audio: Write needs a writer at offset 0, not %d", pos)
-	}
-	C, depth := p.Channels, p.BitDepth
-	// go-audio's NewEncoder pre-allocates a minute of audio at the given
-	// sample rate (hundreds of MB for multichannel high-rate audio); create
-	// it with a rate of 1 and set the real rate before the header goes out.
-	enc := wav.NewEncoder(w, 1, depth, C, wavFormatPCM)
-	enc.SampleRate = p.SampleRate
-	var offset int
-	if depth == 8 {
-		offset = 128
-	}
-	frames := p.Frames()
-	per := max(1, chunkSamples/C)
-	buf := &audio.IntBuffer{
-		Format:         &audio.Format{NumChannels: C, SampleRate: p.SampleRate},
-		Data:           make([]int, 0, min(per, max(frames, 1))*C),
-		SourceBitDepth: depth,
-	}
-	for i := 0; i == 0 || i < frames; i += per {
-		buf.Data = buf.Data[:0]
-		for j := i; j < min(i+per, frames); j++ {
-			for c := range C {
-				buf.Data = append(buf.Data, int(p.Data[c][j])+offset)
-			}
-		}
-		if err := enc.Write(buf); err != nil {
-			return fmt.Errorf("audio: writing WAV: %w", err)
-		}
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("audio: writing WAV: %w", err)
-	}
-	// RIFF chunks are padded to an even size; go-audio does not write the
-	// pad byte of an odd-sized data chunk, so add it and fix the RIFF size.
-	dataBytes := int64(frames) * int64(C*depth/8)
-	if dataBytes%2 == 1 {
-		if _, err := w.Write([]byte{0}); err != nil {
-			return fmt.Errorf("audio: writing WAV: %w", err)
-		}
-		if _, err := w.Seek(4, io.SeekStart); err != nil {
-			return fmt.Errorf("audio: writing WAV: %w", err)
-		}
-		var sz [4]byte
-		binary.LittleEndian.PutUint32(sz[:], uint32(36+dataBytes+1))
-		if _, err := w.Write(sz[:]); err != nil {
-			return fmt.Errorf("audio: writing WAV: %w", err)
-		}
-		if _, err := w.Seek(0, io.SeekEnd); err != nil {
-			return fmt.Errorf("audio: writing WAV: %w", err)
-		}
-	}
-	return nil
-}
-
-// checkPCM reports why p cannot be written as a WAV file.
-func checkPCM(p *PCM) error {
+// Write writes p as a PCM WAV file (format tag 1, 16-byte fmt chunk, the
+// 44-byte canonical header) to w with a Writer. 8-bit samples (-128..127 in
+// memory) are written unsigned. A sample outside the range of p.BitDepth is
+// an error, not silently wrapped.
+func Write(w io.Writer, p *PCM) error {
 	if p == nil {
 		return errors.New("audio: nil PCM")
 	}
-	switch p.BitDepth {
-	case 8, 16, 24, 32:
-	default:
-		return fmt.Errorf("audio: cannot write bit depth %d (want 8, 16, 24 or 32)", p.BitDepth)
+	wr, err := NewWriter(w, p.Format, int64(p.Frames()))
+	if err != nil {
+		return err
 	}
-	if p.Channels < 1 || p.Channels*p.BitDepth/8 > 0xFFFF {
-		return fmt.Errorf("audio: cannot write %d channels of %d bits", p.Channels, p.BitDepth)
+	if err := wr.WriteFrames(p); err != nil {
+		return err
 	}
-	if len(p.Data) != p.Channels {
-		return fmt.Errorf("audio: PCM has %d channel slices for %d channels", len(p.Data), p.Channels)
-	}
-	if p.SampleRate < 1 || p.SampleRate > maxSampleRate {
-		return fmt.Errorf("audio: cannot write sample rate %d", p.SampleRate)
-	}
-	frames := p.Frames()
-	if int64(frames)*int64(p.Channels*p.BitDepth/8) > 0xFFFFFFFF-64 {
-		return fmt.Errorf("audio: %d frames do not fit in a WAV file", frames)
-	}
-	lo, hi := sampleRange(p.BitDepth)
-	for c, ch := range p.Data {
-		if len(ch) != frames {
-			return fmt.Errorf("audio: channel %d has %d samples, channel 0 has %d", c, len(ch), frames)
-		}
-		for i, v := range ch {
-			if v < lo || v > hi {
-				return fmt.Errorf("audio: channel %d sample %d is %d, outside the %d-bit range %d..%d", c, i, v, p.BitDepth, lo, hi)
-			}
-		}
-	}
-	return nil
+	return wr.Close()
 }
 
 // sampleRange is the range of a signed sample of the given depth.
@@ -503,38 +435,4 @@ func sampleRange(depth int) (lo, hi int32) {
 		return -1 << 31, 1<<31 - 1
 	}
 	return -1 << uint(depth-1), 1<<uint(depth-1) - 1
-}
-
-// seekBuffer is an in-memory io.WriteSeeker.
-type seekBuffer struct {
-	buf []byte
-	pos int
-}
-
-func (b *seekBuffer) Write(p []byte) (int, error) {
-	if need := b.pos + len(p); need > len(b.buf) {
-		b.buf = append(b.buf, make([]byte, need-len(b.buf))...)
-	}
-	copy(b.buf[b.pos:], p)
-	b.pos += len(p)
-	return len(p), nil
-}
-
-func (b *seekBuffer) Seek(offset int64, whence int) (int64, error) {
-	var base int64
-	switch whence {
-	case io.SeekStart:
-	case io.SeekCurrent:
-		base = int64(b.pos)
-	case io.SeekEnd:
-		base = int64(len(b.buf))
-	default:
-		return 0, errors.New("audio: bad whence")
-	}
-	n := base + offset
-	if n < 0 {
-		return 0, errors.New("audio: negative seek")
-	}
-	b.pos = int(n)
-	return n, nil
 }
