@@ -44,13 +44,25 @@
 // With Head == HeadMixture the output layer has 3*Mixtures channels per
 // position (stage independent), in the order w_0..w_{K-1}, mu_0..mu_{K-1},
 // l_0..l_{K-1}: for component k, a weight logit w_k, a location mu_k and a
-// log scale l_k. They describe one continuous
-// distribution over the full value, in units of the local level g_i that
-// Features computes (Levels exposes it), centred on the middle c_i of the
-// position's known bin (a_i of Features for an unrevealed position):
+// log scale l_k. They describe one continuous distribution over the full
+// value, centred on the middle c_i of the position's known bin (a_i of
+// Features for an unrevealed position), in units of
 //
-//	value v  <->  u = (v - 32768 - c_i) / g_i
+//	s_i = min(g_i, W)
+//
+// where g_i is the local level that Features computes (Levels exposes it)
+// and W = 2^(16-(s-1)log2 b) is the width of the known bin at stage s:
+//
+//	value v  <->  u = (v - 32768 - c_i) / s_i
 //	F(u) = sum_k softmax(w)_k * sigmoid((u - mu_k) / exp(max(l_k, -9)))
+//
+// In coarse stages (and OA-ARDM) the bin is wider than the signal, so the
+// unit is the level g_i. In fine stages the bin is far narrower than g_i
+// (stage 4 of b = 16: W = 16 against g of hundreds or thousands), and in
+// units of g_i the net would have to learn log scales near log(W/g_i) and
+// locations of order W/g_i from their initial 0; in units of W the bin
+// always spans about [-1/2, 1/2] and the initial scales (l = 0) and
+// locations (spread over [-1/2, 1/2], initHeadBias) already fit it.
 //
 // Stage s splits the known bin [lo, lo+W) into b sub-bins of width w = W/b;
 // digit j covers [lo + j*w, lo + (j+1)*w). Its probability is
@@ -65,5 +77,6 @@
 // mixture.go holds this arithmetic once, for the training loss
 // (graph_mixture.go) and the inference path (predict_mixture.go). For
 // OA-ARDM no 65536-entry tables are built: Predictor.TargetBits scores the
-// true values, and generation inverts the mixture's CDF.
+// true values, generation inverts the mixture's CDF, and the coder codes
+// through the closed-form CDF of Predictor.PredictCDF (coder.CDFModel).
 package ardm

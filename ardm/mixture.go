@@ -96,21 +96,25 @@ func oneMinusExpNeg(x float64) float64 {
 
 // binGeom is the geometry of one stage of the mixture head in u units:
 // stage s's known bin has width W (2^(16-(s-1)log2 b)), its b sub-bins
-// width w = W/b, and u = (v - 32768 - c) / g with c the bin's centre.
+// width w = W/b, and u = (v - 32768 - c) / unit with c the bin's centre
+// and unit = min(g, W) (doc.go, "Mixture head").
 type binGeom struct {
 	b    int
 	W, w float64
-	g    float64
+	unit float64
 }
 
 // newBinGeom returns the geometry of stage for a position with level g.
+// It is the one place the unit min(g, W) is chosen: the training loss,
+// the probability tables, TargetBits and sampling all build their edges
+// here.
 func newBinGeom(cfg Config, stage int, g float64) binGeom {
 	W := int64(1) << uint(16-(stage-1)*cfg.DigitBits())
-	return binGeom{b: cfg.Branching, W: float64(W), w: float64(W / int64(cfg.Branching)), g: g}
+	return binGeom{b: cfg.Branching, W: float64(W), w: float64(W / int64(cfg.Branching)), unit: math.Min(g, float64(W))}
 }
 
 // edge is the lower edge of sub-bin j in u units: -Inf for j = 0, +Inf for
-// j = b, else (j*w - W/2 - 1/2) / g.
+// j = b, else (j*w - W/2 - 1/2) / unit.
 func (bg binGeom) edge(j int) float64 {
 	switch {
 	case j <= 0:
@@ -118,11 +122,11 @@ func (bg binGeom) edge(j int) float64 {
 	case j >= bg.b:
 		return math.Inf(1)
 	}
-	return (float64(float64(j)*bg.w) - bg.W/2 - 0.5) / bg.g
+	return (float64(float64(j)*bg.w) - bg.W/2 - 0.5) / bg.unit
 }
 
 // width is the width of an interior sub-bin in u units.
-func (bg binGeom) width() float64 { return bg.w / bg.g }
+func (bg binGeom) width() float64 { return bg.w / bg.unit }
 
 // compMass is the mass of component c in [lo, hi) with interior width
 // delta (used when both edges are finite), and the sigmoids at the edges.
@@ -218,9 +222,9 @@ func mixProbs(comps []mixComp, bg binGeom, acc []float64, dst []float32) {
 }
 
 // initHeadBias sets the initial output biases of the mixture head: equal
-// weights, log scales 0 (scale g) and locations spread evenly over
-// [-1/2, 1/2] (in g units) so that the components start apart (with equal
-// locations their gradients would be equal and they would never
+// weights, log scales 0 (scale one unit, min(g, W)) and locations spread
+// evenly over [-1/2, 1/2] units so that the components start apart (with
+// equal locations their gradients would be equal and they would never
 // separate). The softmax head keeps zero biases.
 func initHeadBias(w *Weights) {
 	cfg := w.Config

@@ -79,7 +79,8 @@ func TestLevelsMatchFeatures(t *testing.T) {
 }
 
 // refMixNLL64 is an independent float64 transcription of the mixture
-// head's -ln p(target): plain sigmoid differences, math.Exp.
+// head's -ln p(target) (u in units of min(g, W)): plain sigmoid
+// differences, math.Exp.
 func refMixNLL64(cfg Config, out []float64, stage, target int, g float64) float64 {
 	K, b := cfg.Mixtures, cfg.Branching
 	W := math.Ldexp(1, 16-(stage-1)*cfg.DigitBits())
@@ -91,7 +92,7 @@ func refMixNLL64(cfg Config, out []float64, stage, target int, g float64) float6
 		case j == b:
 			return math.Inf(1)
 		}
-		return (float64(j)*w - W/2 - 0.5) / g
+		return (float64(j)*w - W/2 - 0.5) / math.Min(g, W)
 	}
 	m := math.Inf(-1)
 	for k := 0; k < K; k++ {
@@ -528,5 +529,42 @@ func TestMixtureTrainingLowersBPD(t *testing.T) {
 	t.Logf("bpd first 10 steps %.2f, last 10 %.2f", first, last)
 	if !(last < first-2) {
 		t.Fatalf("bpd %.2f -> %.2f: not learning", first, last)
+	}
+}
+
+// TestBinGeomUnit checks the unit of the mixture head's u axis, min(g, W)
+// with W the stage's known-bin width: the level g where the bin is wider
+// than it (coarse stages, OA-ARDM), the bin itself where it is narrower
+// (fine stages), so that a fine stage's bin spans about one unit however
+// loud the signal is.
+func TestBinGeomUnit(t *testing.T) {
+	tests := []struct {
+		name         string
+		b, stage     int
+		g            float64
+		unit         float64
+		edge1, width float64 // edge(1) and width() in u units
+	}{
+		{"b16 stage 1, g < W", 16, 1, 3000, 3000, (4096 - 32768 - 0.5) / 3000.0, 4096 / 3000.0},
+		{"b16 stage 3, g < W", 16, 3, 200, 200, (16 - 128 - 0.5) / 200.0, 16 / 200.0},
+		{"b16 stage 3, g > W", 16, 3, 5000, 256, (16 - 128 - 0.5) / 256.0, 16 / 256.0},
+		{"b16 stage 4, g > W", 16, 4, 3000, 16, -0.46875, 0.0625},
+		{"b4 stage 8, g = W/2", 4, 8, 2, 2, -0.75, 0.5},
+		{"b4 stage 8, g > W", 4, 8, 700, 4, -0.375, 0.25},
+		{"OA, g = W/2", OABranching, 1, 32768, 32768, (1 - 32768 - 0.5) / 32768.0, 1 / 32768.0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			bg := newBinGeom(mixConfig(tc.b, 2), tc.stage, tc.g)
+			if bg.unit != tc.unit {
+				t.Fatalf("unit %v, want %v", bg.unit, tc.unit)
+			}
+			if e := bg.edge(1); math.Abs(e-tc.edge1) > 1e-12*math.Abs(tc.edge1) {
+				t.Fatalf("edge(1) %v, want %v", e, tc.edge1)
+			}
+			if w := bg.width(); math.Abs(w-tc.width) > 1e-12*tc.width {
+				t.Fatalf("width %v, want %v", w, tc.width)
+			}
+		})
 	}
 }
