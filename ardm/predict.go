@@ -82,7 +82,8 @@ func (p *Predictor) Policy(budget, n int) [][]int {
 // each position pos[j] into dst[j*b : (j+1)*b]: the softmax of the stage's
 // logits, or the mixture head's sub-bin masses (doc.go). Every probability
 // is positive; they sum to 1 up to float32 rounding. For OA-ARDM (b =
-// 65536) use TargetBits and the mixture walk instead of tables this big.
+// 65536) use PredictCDF, TargetBits and the mixture walk instead of
+// tables this big.
 func (p *Predictor) Predict(stage, t int, values []uint16, mask []bool, pos []int, dst []float32) {
 	cfg := p.m.Config()
 	b, O := cfg.Branching, cfg.Outputs()
