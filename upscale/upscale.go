@@ -166,19 +166,7 @@ func UpscalePCM(ctx context.Context, m *ardm.Model, p *audio.PCM, fromBits int, 
 	if err := checkBits(fromBits); err != nil {
 		return nil, err
 	}
-	pred := ardm.NewPredictor(m)
-	pred.SetAllocation(opt.Alloc)
-	var lengths []int
-	for range p.Data {
-		lengths = append(lengths, frameLengths(p.Frames(), pred.FrameLen())...)
-	}
-	total, done := totalCalls(pred, lengths, opt.Budget, fromBits), 0
-	prog := func(k int) {
-		done += k
-		if opt.Progress != nil {
-			opt.Progress(done, total)
-		}
-	}
+	pred, prog := prepare(m, p, fromBits, opt)
 	out := &audio.PCM{Format: p.Format, Data: make([][]int32, len(p.Data))}
 	out.BitDepth = 16
 	for c := range p.Data {
@@ -204,19 +192,7 @@ func StageBitsPCM(ctx context.Context, m *ardm.Model, p *audio.PCM, fromBits int
 	if err := checkBits(fromBits); err != nil {
 		return nil, err
 	}
-	pred := ardm.NewPredictor(m)
-	pred.SetAllocation(opt.Alloc)
-	var lengths []int
-	for range p.Data {
-		lengths = append(lengths, frameLengths(p.Frames(), pred.FrameLen())...)
-	}
-	total, done := totalCalls(pred, lengths, opt.Budget, fromBits), 0
-	prog := func(k int) {
-		done += k
-		if opt.Progress != nil {
-			opt.Progress(done, total)
-		}
-	}
+	pred, prog := prepare(m, p, fromBits, opt)
 	sum := make([]float64, m.Config().Stages())
 	for c := range p.Data {
 		bits, err := stageBitsChannel(ctx, pred, toUnsigned16(p, c), fromBits, opt, c, prog)
@@ -228,6 +204,24 @@ func StageBitsPCM(ctx context.Context, m *ardm.Model, p *audio.PCM, fromBits int
 		}
 	}
 	return sum, nil
+}
+
+// prepare makes the predictor of a whole-PCM job and its progress
+// callback, which counts network calls over every frame of every channel.
+func prepare(m *ardm.Model, p *audio.PCM, fromBits int, opt Options) (*ardm.Predictor, func(int)) {
+	pred := ardm.NewPredictor(m)
+	pred.SetAllocation(opt.Alloc)
+	var lengths []int
+	for range p.Data {
+		lengths = append(lengths, frameLengths(p.Frames(), pred.FrameLen())...)
+	}
+	total, done := totalCalls(pred, lengths, opt.Budget, fromBits), 0
+	return pred, func(k int) {
+		done += k
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+	}
 }
 
 // Fill names a baseline way to fill the missing low bits.
