@@ -2,8 +2,8 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,10 +52,14 @@ with the fallback, so no file grows by more than a few bytes per frame.
 Inputs: WAV files, "-" for standard input. Outputs: OUT.ardm next to each
 input, in --out-dir, or -o (one input; "-" for standard output). Outputs are
 written to a temporary file and renamed only on success. --verify decodes
-the result and compares every sample before renaming.
+the result and compares every sample with a second read of the input
+before renaming (with -o -, before anything goes to standard output).
+Any length is coded in bounded memory: the input is read one model frame
+at a time.
 
-Result per file on stdout (bits/sample, ratio against the PCM size, coders
-used); with --json one object per file.
+Result per file on stdout (on stderr when stdout carries the stream):
+bits/sample, ratio against the PCM size, coders used; with --json one object
+per file.
 
 Example:
   ardm compress --model sc09.ckpt --budget 400 clip.wav -o clip.ardm
@@ -135,7 +139,7 @@ func runCompress(ctx context.Context, opts compressOptions, args []string) error
 			logf("ardm: compress: %v", err)
 			continue
 		}
-		printResult(res, fmt.Sprintf("%s -> %s: %.3f bits/sample, ratio %.3f, %d bytes, %.1fx real time%s\n",
+		codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %.3f bits/sample, ratio %.3f, %d bytes, %.1fx real time%s\n",
 			res.File, res.Output, res.BitsPerSample, res.Ratio, res.Bytes, res.Realtime, map[bool]string{true: ", verified"}[res.Verified]))
 	}
 	if failed > 0 {
@@ -146,22 +150,35 @@ func runCompress(ctx context.Context, opts compressOptions, args []string) error
 
 func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in string) (*compressResult, error) {
 	start := time.Now()
-	var pcm *audio.PCM
-	var err error
-	if in == "-" {
-		pcm, err = audio.ReadAll(os.Stdin, "<stdin>")
-	} else {
-		pcm, err = audio.ReadFile(in)
-	}
+	src, name, err := openInput(in)
 	if err != nil {
 		return nil, err
 	}
-	name := in
-	if in == "-" {
-		name = "<stdin>"
+	defer src.Close()
+	// Standard input cannot be read twice: --verify keeps a copy of the
+	// bytes the reader consumes in a temporary file.
+	input := io.Reader(src)
+	reread := in
+	if opts.Verify && in == "-" {
+		tee, err := os.CreateTemp("", "ardm-stdin-*.wav")
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(tee.Name())
+		defer tee.Close()
+		input, reread = io.TeeReader(src, tee), tee.Name()
+	}
+	ar, err := audio.NewReader(input, name)
+	if err != nil {
+		return nil, err
+	}
+	f := ar.Format()
+	total := ar.Header().Frames
+	if total == audio.UnknownFrames {
+		total = coder.UnknownLength
 	}
 	outPath := outputPath(in, opts.Out, opts.OutDir, ".ardm")
-	out, err := createAtomic(outPath)
+	out, err := createAtomic(outPath, opts.Verify)
 	if err != nil {
 		return nil, err
 	}
@@ -172,38 +189,20 @@ func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in s
 		}
 	}()
 	copts := []coder.Option{coder.WithBudget(opts.Budget), coder.WithOrderSeed(globals.Seed)}
-	if opts.Workers > 0 {
-		copts = append(copts, coder.WithWorkers(opts.Workers))
-	}
 	var dopts []coder.Option
 	if opts.Workers > 0 {
+		copts = append(copts, coder.WithWorkers(opts.Workers))
 		dopts = append(dopts, coder.WithWorkers(opts.Workers))
 	}
-	var verifyBuf bytes.Buffer
 	bw := bufio.NewWriterSize(out, 1<<16)
-	var sink io.Writer = bw
-	if opts.Verify {
-		sink = io.MultiWriter(bw, &verifyBuf)
-	}
-	w, err := coder.NewWriter(sink, m, pcm.Format, int64(pcm.Frames()), copts...)
+	w, err := coder.NewWriter(bw, m, f, total, copts...)
 	if err != nil {
 		return nil, err
 	}
-	frameLen := w.Header().FrameLen
-	prog := newProgress("compress "+name, pcm.Frames())
-	for lo := 0; lo < pcm.Frames(); lo += frameLen {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		hi := min(lo+frameLen, pcm.Frames())
-		chunk := &audio.PCM{Format: pcm.Format, Data: make([][]int32, len(pcm.Data))}
-		for c := range pcm.Data {
-			chunk.Data[c] = pcm.Data[c][lo:hi]
-		}
-		if err := w.Write(chunk); err != nil {
-			return nil, err
-		}
-		prog.Set(hi, "")
+	// One model frame at a time: the coder buffers a batch of frames, so
+	// memory does not depend on the length of the input.
+	if err := streamFrames(ctx, ar, w.Header().FrameLen, newProgress("compress "+name, int(max(total, 0))), w.Write); err != nil {
+		return nil, err
 	}
 	if err := w.Close(); err != nil {
 		return nil, err
@@ -211,24 +210,15 @@ func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in s
 	if err := bw.Flush(); err != nil {
 		return nil, err
 	}
-	prog.Done("")
 	st := w.Stats()
-	res := &compressResult{File: name, Output: outPath, Samples: st.Samples, Channels: pcm.Channels, BitDepth: pcm.BitDepth,
-		Bytes: st.Bytes, BitsPerSample: st.BitsPerSample(pcm.Channels), Stats: st, Header: w.Header()}
+	res := &compressResult{File: name, Output: outPath, Samples: st.Samples, Channels: f.Channels, BitDepth: f.BitDepth,
+		Bytes: st.Bytes, BitsPerSample: st.BitsPerSample(f.Channels), Stats: st, Header: w.Header()}
 	if st.Bytes > 0 {
-		res.Ratio = float64(st.Samples*int64(pcm.Channels)*int64((pcm.BitDepth+7)/8)) / float64(st.Bytes)
+		res.Ratio = float64(st.Samples*int64(f.Channels)*int64((f.BitDepth+7)/8)) / float64(st.Bytes)
 	}
 	if opts.Verify {
-		dec, err := coder.Decode(&verifyBuf, m, dopts...)
-		if err != nil {
-			return nil, integrity(fmt.Errorf("%s: verify: %w", name, err))
-		}
-		for c := range pcm.Data {
-			for i, v := range pcm.Data[c] {
-				if dec.Data[c][i] != v {
-					return nil, withCode(exitIntegrity, fmt.Errorf("%s: verify: channel %d sample %d decodes to %d, not %d", name, c, i, dec.Data[c][i], v))
-				}
-			}
+		if err := verifyStream(ctx, out.Name(), reread, name, m, dopts); err != nil {
+			return nil, err
 		}
 		res.Verified = true
 	}
@@ -237,8 +227,96 @@ func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in s
 	}
 	ok = true
 	res.Seconds = time.Since(start).Seconds()
-	if res.Seconds > 0 && pcm.SampleRate > 0 {
-		res.Realtime = float64(st.Samples) / float64(pcm.SampleRate) / res.Seconds
+	if res.Seconds > 0 && f.SampleRate > 0 {
+		res.Realtime = float64(st.Samples) / float64(f.SampleRate) / res.Seconds
 	}
 	return res, nil
+}
+
+// streamFrames reads ar in chunks of n frames into sink until the end.
+func streamFrames(ctx context.Context, ar *audio.Reader, n int, prog *progress, sink func(*audio.PCM) error) error {
+	var chunk audio.PCM
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k, err := ar.ReadFrames(&chunk, n)
+		if k > 0 {
+			if err := sink(&chunk); err != nil {
+				return err
+			}
+			prog.Add(k, "")
+		}
+		if errors.Is(err, io.EOF) {
+			prog.Done("")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// verifyStream decodes the stream written to streamPath and compares it,
+// frame by frame, with a second read of the WAV file wavPath; memory does
+// not depend on the length. A mismatch or a damaged stream exits with
+// status 4.
+func verifyStream(ctx context.Context, streamPath, wavPath, name string, m coder.Model, dopts []coder.Option) error {
+	sf, err := os.Open(streamPath)
+	if err != nil {
+		return err
+	}
+	defer sf.Close()
+	cr, err := coder.NewReader(bufio.NewReaderSize(sf, 1<<16), m, dopts...)
+	if err != nil {
+		return integrity(fmt.Errorf("%s: verify: %w", name, err))
+	}
+	wf, err := os.Open(wavPath)
+	if err != nil {
+		return err
+	}
+	defer wf.Close()
+	ar, err := audio.NewReader(wf, name)
+	if err != nil {
+		return fmt.Errorf("%s: verify: rereading the input: %w", name, err)
+	}
+	if cr.Format() != ar.Format() {
+		return withCode(exitIntegrity, fmt.Errorf("%s: verify: stream format %+v, input %+v", name, cr.Format(), ar.Format()))
+	}
+	prog := newProgress("verify "+name, int(max(cr.Header().Samples, 0)))
+	var ref audio.PCM
+	var pos int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return integrity(fmt.Errorf("%s: verify: %w", name, err))
+		}
+		k, err := ar.ReadFrames(&ref, p.Frames())
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: verify: rereading the input: %w", name, err)
+		}
+		if k != p.Frames() {
+			return withCode(exitIntegrity, fmt.Errorf("%s: verify: the stream holds more than the input's %d frames", name, pos+int64(k)))
+		}
+		for c := range p.Data {
+			for i, v := range ref.Data[c] {
+				if got := p.Data[c][i]; got != v {
+					return withCode(exitIntegrity, fmt.Errorf("%s: verify: channel %d sample %d decodes to %d, not %d", name, c, pos+int64(i), got, v))
+				}
+			}
+		}
+		pos += int64(k)
+		prog.Add(k, "")
+	}
+	prog.Done("")
+	if k, err := ar.ReadFrames(&ref, 1); k != 0 || !errors.Is(err, io.EOF) {
+		return withCode(exitIntegrity, fmt.Errorf("%s: verify: the stream ends after %d frames, the input has more", name, pos))
+	}
+	return nil
 }

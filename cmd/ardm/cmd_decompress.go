@@ -42,8 +42,11 @@ rate, channels and bit depth that were compressed. Every frame's CRC and the
 MD5 of the whole PCM are checked.
 
 Inputs: .ardm files, "-" for standard input. Outputs: IN.wav next to each
-input, in --out-dir, or -o (one input; "-" for standard output), written to a
-temporary file and renamed only on success. A stream made with a model needs
+input, in --out-dir, or -o (one input; "-" for standard output). Samples
+are written as they are decoded, in bounded memory for any length; a file
+is written to a temporary file and renamed only on success, while standard
+output has received the samples before the final MD5 check (the exit
+status tells). A stream made with a model needs
 that model (--model); the error names the hash it needs. A corrupt or
 truncated stream, a checksum mismatch or the wrong model exit with status 4.
 
@@ -79,7 +82,7 @@ Example:
 type decompressResult struct {
 	File     string  `json:"file"`
 	Output   string  `json:"output"`
-	Samples  int     `json:"samples"`
+	Samples  int64   `json:"samples"`
 	Channels int     `json:"channels"`
 	Seconds  float64 `json:"seconds"`
 	Realtime float64 `json:"x_realtime"`
@@ -108,7 +111,7 @@ func runDecompress(ctx context.Context, opts decompressOptions, args []string) e
 			logf("ardm: decompress: %v", err)
 			continue
 		}
-		printResult(res, fmt.Sprintf("%s -> %s: %d samples x %d channels, %.1fx real time\n", res.File, res.Output, res.Samples, res.Channels, res.Realtime))
+		codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %d samples x %d channels, %.1fx real time\n", res.File, res.Output, res.Samples, res.Channels, res.Realtime))
 	}
 	if failed > 0 {
 		return withCode(exitPartial, fmt.Errorf("decompress: %d of %d inputs failed (last: %v)", failed, len(args), last))
@@ -148,40 +151,59 @@ func decompressFile(ctx context.Context, opts decompressOptions, in string, mode
 		return nil, integrity(fmt.Errorf("%s: %w", name, err))
 	}
 	h := r.Header()
+	frames := h.Samples
+	if frames == coder.UnknownLength {
+		frames = audio.UnknownFrames
+	}
+	outPath := outputPath(in, opts.Out, opts.OutDir, ".wav")
+	out, err := createAtomic(outPath, false)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			out.Abort()
+		}
+	}()
+	// The WAV header gets the exact sizes from the stream header, so the
+	// samples go out frame by frame as they are decoded (to a file that
+	// seeks, a stream of unknown length gets its sizes at the end).
+	aw, err := audio.NewWriter(out.Writer, r.Format(), frames)
+	if err != nil {
+		return nil, err
+	}
 	prog := newProgress("decompress "+name, int(max(h.Samples, 0)))
-	pcm := &audio.PCM{Format: r.Format(), Data: make([][]int32, h.Format.Channels)}
+	var n int64
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		p, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
 			return nil, integrity(fmt.Errorf("%s: %w", name, err))
 		}
-		for c := range pcm.Data {
-			pcm.Data[c] = append(pcm.Data[c], p.Data[c]...)
+		if err := aw.WriteFrames(p); err != nil {
+			return nil, err
 		}
+		n += int64(p.Frames())
 		prog.Add(p.Frames(), "")
 	}
 	prog.Done("")
-	outPath := outputPath(in, opts.Out, opts.OutDir, ".wav")
-	if outPath == "-" {
-		b, err := audio.Encode(pcm)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := os.Stdout.Write(b); err != nil {
-			return nil, err
-		}
-	} else if err := audio.WriteFile(outPath, pcm); err != nil {
+	if err := aw.Close(); err != nil {
 		return nil, err
 	}
-	res := &decompressResult{File: name, Output: outPath, Samples: pcm.Frames(), Channels: pcm.Channels, Seconds: time.Since(start).Seconds()}
+	if err := out.Commit(); err != nil {
+		return nil, err
+	}
+	ok = true
+	af := r.Format()
+	res := &decompressResult{File: name, Output: outPath, Samples: n, Channels: af.Channels, Seconds: time.Since(start).Seconds()}
 	if res.Seconds > 0 {
-		res.Realtime = float64(res.Samples) / float64(pcm.SampleRate) / res.Seconds
+		res.Realtime = float64(res.Samples) / float64(af.SampleRate) / res.Seconds
 	}
 	return res, nil
 }

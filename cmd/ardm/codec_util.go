@@ -1,13 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
-	"github.com/ardm-dev/ardm/ardm"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/coder"
 )
 
@@ -64,27 +66,50 @@ func outputPath(in, out, outDir, ext string) string {
 
 // atomicFile is an output written to a temporary file in the target's
 // directory and renamed over it by Commit; Abort removes it. Standard
-// output ("-") is written directly.
+// output ("-") is written directly, or, when staged, to a temporary file
+// that Commit copies to standard output (so that it can be read back
+// first, as --verify does).
 type atomicFile struct {
 	io.Writer
-	f    *os.File
-	path string
+	f      *os.File
+	path   string
+	stdout bool // f is staged for standard output
 }
 
-func createAtomic(path string) (*atomicFile, error) {
-	if path == "-" {
+func createAtomic(path string, stage bool) (*atomicFile, error) {
+	if path == "-" && !stage {
 		return &atomicFile{Writer: os.Stdout, path: path}, nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	dir, pattern := filepath.Dir(path), "."+filepath.Base(path)+".*.tmp"
+	if path == "-" {
+		dir, pattern = "", "ardm-stdout-*.tmp"
+	}
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return nil, err
 	}
-	return &atomicFile{Writer: f, f: f, path: path}, nil
+	return &atomicFile{Writer: f, f: f, path: path, stdout: path == "-"}, nil
+}
+
+// Name is the file being written ("-" for unstaged standard output).
+func (a *atomicFile) Name() string {
+	if a.f == nil {
+		return "-"
+	}
+	return a.f.Name()
 }
 
 func (a *atomicFile) Commit() error {
 	if a.f == nil {
 		return nil
+	}
+	if a.stdout {
+		defer a.Abort()
+		if _, err := a.f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		_, err := io.Copy(os.Stdout, a.f)
+		return err
 	}
 	if err := a.f.Chmod(0o644); err != nil {
 		a.Abort()
@@ -105,6 +130,23 @@ func (a *atomicFile) Abort() {
 	if a.f != nil {
 		a.f.Close()
 		os.Remove(a.f.Name())
+	}
+}
+
+// codecResult prints the result of one file like printResult, but on
+// stderr when standard output carries the output stream (output "-").
+func codecResult(v any, output, text string) {
+	if output != "-" {
+		printResult(v, text)
+		return
+	}
+	if globals.JSON {
+		b, _ := json.Marshal(v)
+		fmt.Fprintln(os.Stderr, string(b))
+		return
+	}
+	if !globals.Quiet {
+		fmt.Fprint(os.Stderr, text)
 	}
 }
 
