@@ -5,10 +5,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ardm-dev/ardm/audio"
+	"github.com/ardm-dev/ardm/coder"
 )
 
 func codecTestFiles(t *testing.T) (dir string, files []string, pcms []*audio.PCM) {
@@ -80,7 +82,7 @@ func TestCompressDecompressRoundTrip(t *testing.T) {
 		}
 	}
 	code, stdout, _ = runCapture(t, "info", streams[1])
-	if code != 0 || !strings.Contains(stdout, "ardm stream v1, 44100 Hz, 24-bit, 2 channels") || !strings.Contains(stdout, "bits/sample") {
+	if code != 0 || !strings.Contains(stdout, "ardm stream v"+strconv.Itoa(coder.Version)+", 44100 Hz, 24-bit, 2 channels") || !strings.Contains(stdout, "bits/sample") {
 		t.Errorf("info exit %d:\n%s", code, stdout)
 	}
 	code, stdout, _ = runCapture(t, "--json", "info", streams[0])
