@@ -373,8 +373,17 @@ func TestForwardCrossArch(t *testing.T) {
 	}
 }
 
-func BenchmarkForward(b *testing.B) {
+func BenchmarkForward(b *testing.B) { benchmarkForward(b, DefaultConfig()) }
+
+// BenchmarkForwardShipped is the configuration of the built-in model
+// (cmd/ardm/default.ardmm): 16 channels, 8 layers.
+func BenchmarkForwardShipped(b *testing.B) {
 	cfg := DefaultConfig()
+	cfg.Channels, cfg.Layers, cfg.DilationCycle = 16, 8, 8
+	benchmarkForward(b, cfg)
+}
+
+func benchmarkForward(b *testing.B, cfg Config) {
 	w := randomWeights(cfg, 1)
 	n := 16000
 	values, mask, rev := randomInput(cfg, 2, n, 1)
