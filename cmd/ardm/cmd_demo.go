@@ -34,7 +34,7 @@ func (o *demoOptions) AddFlags(c *cobra.Command) {
 	f := c.Flags()
 	f.StringVar(&o.Out, "out", "out/demo", "folder for everything the demo writes")
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
-	f.IntVar(&o.Speakers, "speakers", 2, "synthetic speakers to make (10 clips each)")
+	f.IntVar(&o.Speakers, "speakers", 1, "synthetic speakers to make (10 clips each)")
 	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per frame for compress and upscale")
 }
 
