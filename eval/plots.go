@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -238,7 +239,13 @@ func (r *Report) plotCodecs() (*plot.Plot, error) {
 		vals = append(vals, s.Classic.BitsPerSample)
 	}
 	for _, bl := range s.Baselines {
-		names = append(names, bl.Setting)
+		// The codec and its level ("flac -8"): the full setting is too
+		// long for a bar label and is in report.md.
+		name := bl.Setting
+		if f := strings.Fields(name); len(f) > 2 {
+			name = f[0] + " " + f[1]
+		}
+		names = append(names, name)
 		vals = append(vals, bl.BitsPerSample)
 	}
 	if len(vals) == 0 {
