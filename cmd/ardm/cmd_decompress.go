@@ -59,14 +59,8 @@ Example:
 			if opts.Workers < 0 {
 				return usageErr("--workers must be >= 0")
 			}
-			if len(args) > 1 && opts.Out != "" {
-				return usageErr("-o takes one input; use --out-dir for several")
-			}
-			if err := distinctOutputs(args, opts.Out, opts.OutDir, ".wav"); err != nil {
+			if err := checkOutputs(args, opts.Out, opts.OutDir, ".wav"); err != nil {
 				return err
-			}
-			if len(args) > 1 && opts.OutDir == "" {
-				return usageErr("several inputs need --out-dir")
 			}
 			return nil
 		},

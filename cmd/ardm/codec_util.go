@@ -159,6 +159,18 @@ func openInput(path string) (io.ReadCloser, string, error) {
 	return f, path, err
 }
 
+// checkOutputs validates where a codec command writes: -o takes one input,
+// several inputs need --out-dir, and no two inputs may share an output.
+func checkOutputs(args []string, out, outDir, ext string) error {
+	if len(args) > 1 && out != "" {
+		return usageErr("-o takes one input; use --out-dir for several")
+	}
+	if len(args) > 1 && outDir == "" {
+		return usageErr("several inputs need --out-dir")
+	}
+	return distinctOutputs(args, out, outDir, ext)
+}
+
 // distinctOutputs fails when two inputs would be written to the same output
 // file (inputs with the same base name from different folders, with
 // --out-dir), instead of letting one overwrite the other.
