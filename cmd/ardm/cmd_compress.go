@@ -117,29 +117,15 @@ func runCompress(ctx context.Context, opts compressOptions, args []string) error
 			return err
 		}
 	}
-	failed := 0
-	var last error
-	for _, in := range args {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	return eachInput(ctx, "compress", args, func(in string) error {
 		res, err := compressFile(ctx, m, opts, in)
 		if err != nil {
-			if len(args) == 1 {
-				return err
-			}
-			failed++
-			last = err
-			logf("ardm: compress: %v", err)
-			continue
+			return err
 		}
 		codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %.3f bits/sample, ratio %.3f, %d bytes, %.1fx real time%s\n",
 			res.File, res.Output, res.BitsPerSample, res.Ratio, res.Bytes, res.Realtime, map[bool]string{true: ", verified"}[res.Verified]))
-	}
-	if failed > 0 {
-		return withCode(exitPartial, fmt.Errorf("compress: %d of %d inputs failed (last: %v)", failed, len(args), last))
-	}
-	return nil
+		return nil
+	})
 }
 
 func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in string) (*compressResult, error) {

@@ -89,28 +89,14 @@ func runDecompress(ctx context.Context, opts decompressOptions, args []string) e
 		}
 	}
 	models := map[[32]byte]coder.Model{} // loaded once per hash
-	failed := 0
-	var last error
-	for _, in := range args {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	return eachInput(ctx, "decompress", args, func(in string) error {
 		res, err := decompressFile(ctx, opts, in, models)
 		if err != nil {
-			if len(args) == 1 {
-				return err
-			}
-			failed++
-			last = err
-			logf("ardm: decompress: %v", err)
-			continue
+			return err
 		}
 		codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %d samples x %d channels, %.1fx real time\n", res.File, res.Output, res.Samples, res.Channels, res.Realtime))
-	}
-	if failed > 0 {
-		return withCode(exitPartial, fmt.Errorf("decompress: %d of %d inputs failed (last: %v)", failed, len(args), last))
-	}
-	return nil
+		return nil
+	})
 }
 
 func decompressFile(ctx context.Context, opts decompressOptions, in string, models map[[32]byte]coder.Model) (*decompressResult, error) {

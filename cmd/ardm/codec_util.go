@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -185,6 +186,31 @@ func distinctOutputs(args []string, out, outDir, ext string) error {
 			return usageErr("inputs %s and %s would both be written to %s; use separate --out-dir runs or -o", prev, in, p)
 		}
 		seen[p] = in
+	}
+	return nil
+}
+
+// eachInput runs do on every input of a batch command. With one input its
+// error is returned as is; in a batch a failure is reported on stderr and
+// the batch goes on, ending with exit status 3.
+func eachInput(ctx context.Context, cmd string, args []string, do func(in string) error) error {
+	failed := 0
+	var last error
+	for _, in := range args {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := do(in); err != nil {
+			if len(args) == 1 {
+				return err
+			}
+			failed++
+			last = err
+			logf("ardm: %s: %v", cmd, err)
+		}
+	}
+	if failed > 0 {
+		return withCode(exitPartial, fmt.Errorf("%s: %d of %d inputs failed (last: %v)", cmd, failed, len(args), last))
 	}
 	return nil
 }
