@@ -362,14 +362,16 @@ func TestForwardCrossArch(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building arm64 test binary: %v\n%s", err, out)
 	}
-	run := exec.Command(qemu, bin, "-test.run", "^TestForwardGolden$", "-test.v")
+	run := exec.Command(qemu, bin, "-test.run", "^(TestForwardGolden|TestStreamGolden)$", "-test.v")
 	run.Env = append(os.Environ(), "ARDM_IN_QEMU=1")
 	out, err := run.CombinedOutput()
 	if err != nil {
 		t.Fatalf("arm64 forward differs from the golden hash: %v\n%s", err, out)
 	}
-	if !strings.Contains(string(out), "--- PASS: TestForwardGolden") {
-		t.Fatalf("arm64 run did not pass TestForwardGolden:\n%s", out)
+	for _, name := range []string{"TestForwardGolden", "TestStreamGolden"} {
+		if !strings.Contains(string(out), "--- PASS: "+name) {
+			t.Fatalf("arm64 run did not pass %s:\n%s", name, out)
+		}
 	}
 }
 
