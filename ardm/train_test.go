@@ -201,39 +201,45 @@ func TestGradientCheck(t *testing.T) {
 			if l64 := refLoss64(tr.ng, w); math.Abs(l64-tr.ng.loss()) > 1e-5*l64 {
 				t.Fatalf("graph loss %v, float64 reference %v", tr.ng.loss(), l64)
 			}
-			rng := rand.New(rand.NewPCG(1, 2))
-			const eps = 1e-4
-			checked, worst := 0, 0.0
-			for i, p := range params {
-				g := tr.ng.grad(i)
-				var gmax float64
-				for _, v := range g {
-					gmax = math.Max(gmax, math.Abs(float64(v)))
-				}
-				for range 4 {
-					j := rng.IntN(len(p))
-					orig := p[j]
-					p[j] = orig + eps
-					lp := refLoss64(tr.ng, w)
-					p[j] = orig - eps
-					lm := refLoss64(tr.ng, w)
-					p[j] = orig
-					fd := (lp - lm) / float64((orig+eps)-(orig-eps))
-					var an float64
-					if g != nil {
-						an = float64(g[j])
-					}
-					e := math.Abs(fd-an) / (gmax + 1e-9)
-					worst = math.Max(worst, e)
-					if math.Abs(fd-an) > 1e-4*gmax+1e-9 {
-						t.Errorf("param %d[%d]: analytic %.6g, finite difference %.6g (max |grad| %.3g)", i, j, an, fd, gmax)
-					}
-					checked++
-				}
-			}
-			t.Logf("checked %d gradients, worst |error| / max |grad| %.3g", checked, worst)
+			checkGradients(t, tr.ng, params, func() float64 { return refLoss64(tr.ng, w) }, 1e-4, 1e-4, 1e-9)
 		})
 	}
+}
+
+// checkGradients compares the graph's gradient of every parameter (4
+// random entries each) with central finite differences of ref, the float64
+// reference loss: |fd - analytic| must be within tol*max|grad| + floor.
+func checkGradients(t *testing.T, ng *netGraph, params [][]float32, ref func() float64, eps float32, tol, floor float64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	checked, worst := 0, 0.0
+	for i, p := range params {
+		g := ng.grad(i)
+		var gmax float64
+		for _, v := range g {
+			gmax = math.Max(gmax, math.Abs(float64(v)))
+		}
+		for range 4 {
+			j := rng.IntN(len(p))
+			orig := p[j]
+			p[j] = orig + eps
+			lp := ref()
+			p[j] = orig - eps
+			lm := ref()
+			p[j] = orig
+			fd := (lp - lm) / float64((orig+eps)-(orig-eps))
+			var an float64
+			if g != nil {
+				an = float64(g[j])
+			}
+			worst = math.Max(worst, math.Abs(fd-an)/(gmax+1e-9))
+			if math.Abs(fd-an) > tol*gmax+floor {
+				t.Errorf("param %d[%d]: analytic %.6g, finite difference %.6g (max |grad| %.3g)", i, j, an, fd, gmax)
+			}
+			checked++
+		}
+	}
+	t.Logf("checked %d gradients, worst |error| / max |grad| %.3g", checked, worst)
 }
 
 func TestTrainLowersBPDAndReproduces(t *testing.T) {
