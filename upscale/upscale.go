@@ -66,17 +66,30 @@ func Upscale(ctx context.Context, m *ardm.Model, coarse []uint16, fromBits int, 
 }
 
 func upscaleChannel(ctx context.Context, p *ardm.Predictor, coarse []uint16, fromBits int, opt Options, ch int, prog func(int)) ([]uint16, error) {
-	if err := checkBits(fromBits); err != nil {
-		return nil, err
-	}
-	p.SetAllocation(opt.Alloc)
 	out := make([]uint16, len(coarse))
 	copy(out, coarse)
+	err := eachFrame(p, len(out), fromBits, opt, ch, prog, func(a, b int, g ardm.GenerateOptions) error {
+		return p.Generate(ctx, out[a:b], g)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachFrame walks the frames [a, b) of a channel of n samples, calling do
+// with the generation options of each frame (its seed, the known bits, and
+// a progress hook counting network calls: through prog when not nil,
+// otherwise opt.Progress).
+func eachFrame(p *ardm.Predictor, n, fromBits int, opt Options, ch int, prog func(int), do func(a, b int, g ardm.GenerateOptions) error) error {
+	if err := checkBits(fromBits); err != nil {
+		return err
+	}
+	p.SetAllocation(opt.Alloc)
 	frame := p.FrameLen()
 	done := 0
-	total := totalCalls(p, frameLengths(len(coarse), frame), opt.Budget, fromBits)
-	for f, a := 0, 0; a < len(out); f, a = f+1, a+frame {
-		x := out[a:min(a+frame, len(out))]
+	total := totalCalls(p, frameLengths(n, frame), opt.Budget, fromBits)
+	for f, a := 0, 0; a < n; f, a = f+1, a+frame {
 		g := ardm.GenerateOptions{Budget: opt.Budget, Alloc: opt.Alloc, Seed: frameSeed(opt.Seed, ch, f), KnownBits: fromBits}
 		g.Progress = func(int, int) {
 			done++
@@ -86,11 +99,11 @@ func upscaleChannel(ctx context.Context, p *ardm.Predictor, coarse []uint16, fro
 				opt.Progress(done, total)
 			}
 		}
-		if err := p.Generate(ctx, x, g); err != nil {
-			return nil, err
+		if err := do(a, min(a+frame, n), g); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // StageBits returns the cost of the missing bits of x (full 16-bit
@@ -102,33 +115,19 @@ func StageBits(ctx context.Context, m *ardm.Model, x []uint16, fromBits int, opt
 }
 
 func stageBitsChannel(ctx context.Context, p *ardm.Predictor, x []uint16, fromBits int, opt Options, ch int, prog func(int)) ([]float64, error) {
-	if err := checkBits(fromBits); err != nil {
-		return nil, err
-	}
-	p.SetAllocation(opt.Alloc)
-	S := p.Model().Config().Stages()
-	sum := make([]float64, S)
-	frame := p.FrameLen()
-	done := 0
-	total := totalCalls(p, frameLengths(len(x), frame), opt.Budget, fromBits)
-	for f, a := 0, 0; a < len(x); f, a = f+1, a+frame {
-		fr := x[a:min(a+frame, len(x))]
-		g := ardm.GenerateOptions{Budget: opt.Budget, Alloc: opt.Alloc, Seed: frameSeed(opt.Seed, ch, f), KnownBits: fromBits}
-		g.Progress = func(int, int) {
-			done++
-			if prog != nil {
-				prog(1)
-			} else if opt.Progress != nil {
-				opt.Progress(done, total)
-			}
-		}
-		bits, err := p.StageBits(ctx, fr, g)
+	sum := make([]float64, p.Model().Config().Stages())
+	err := eachFrame(p, len(x), fromBits, opt, ch, prog, func(a, b int, g ardm.GenerateOptions) error {
+		bits, err := p.StageBits(ctx, x[a:b], g)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for s := range bits {
-			sum[s] += bits[s] * float64(len(fr))
+			sum[s] += bits[s] * float64(b-a)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(x) > 0 {
 		for s := range sum {
