@@ -114,22 +114,7 @@ type prepareResult struct {
 }
 
 func runDatasetPrepare(ctx context.Context, opts datasetPrepareOptions) error {
-	var bar *progress
-	set, err := datasets.LoadSC09(opts.In, datasets.LoadOptions{
-		Splits:  opts.Splits,
-		Length:  opts.Length,
-		Jobs:    opts.Jobs,
-		Context: ctx,
-		Progress: func(done, total int) {
-			if bar == nil {
-				bar = newProgress("reading", total)
-			}
-			bar.Set(done, "")
-		},
-	})
-	if bar != nil {
-		bar.Done("")
-	}
+	set, err := loadSC09(ctx, opts.In, datasets.LoadOptions{Splits: opts.Splits, Length: opts.Length, Jobs: opts.Jobs})
 	if err != nil {
 		return err
 	}
@@ -189,4 +174,22 @@ func runDatasetPrepare(ctx context.Context, opts datasetPrepareOptions) error {
 		return withCode(exitPartial, fmt.Errorf("dataset prepare: %d of %d files skipped (see above)", res.Skipped, res.Files))
 	}
 	return nil
+}
+
+// loadSC09 loads a Speech Commands folder with a "reading" progress bar on
+// stderr and Ctrl-C support.
+func loadSC09(ctx context.Context, dir string, o datasets.LoadOptions) (*datasets.Set, error) {
+	var bar *progress
+	o.Context = ctx
+	o.Progress = func(done, total int) {
+		if bar == nil {
+			bar = newProgress("reading", total)
+		}
+		bar.Set(done, "")
+	}
+	set, err := datasets.LoadSC09(dir, o)
+	if bar != nil {
+		bar.Done("")
+	}
+	return set, err
 }

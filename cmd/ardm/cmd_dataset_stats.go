@@ -77,20 +77,7 @@ func runDatasetStats(ctx context.Context, opts datasetStatsOptions, args []strin
 		st = datasets.ComputeStats(clips, idx.Skipped)
 		st.Kind = "shards"
 	} else {
-		var bar *progress
-		set, err := datasets.LoadSC09(dir, datasets.LoadOptions{
-			Jobs:    opts.Jobs,
-			Context: ctx,
-			Progress: func(done, total int) {
-				if bar == nil {
-					bar = newProgress("reading", total)
-				}
-				bar.Set(done, "")
-			},
-		})
-		if bar != nil {
-			bar.Done("")
-		}
+		set, err := loadSC09(ctx, dir, datasets.LoadOptions{Jobs: opts.Jobs})
 		if err != nil {
 			return err
 		}
