@@ -94,26 +94,12 @@ func (o mixNLLOp) Do(in ...G.Value) (G.Value, error) {
 	if len(sp.weight) != N || len(sp.nll) != N || len(sp.level) != N || O != o.cfg.Outputs() {
 		return nil, fmt.Errorf("ardm: mixture loss spec for %d rows, outputs %d x %d", len(sp.weight), N, O)
 	}
-	chunks := (N + rowChunk - 1) / rowChunk
-	parts := make([]float64, chunks)
-	parallelChunks(N, rowChunk, func(c, lo, hi int) {
+	loss := sp.weightedNLL(N, func() func(r int) float64 {
 		comps := make([]mixComp, o.cfg.Mixtures)
-		var acc float64
-		for r := lo; r < hi; r++ {
-			if sp.weight[r] == 0 {
-				sp.nll[r] = 0
-				continue
-			}
-			nll := mixRowNLL(o.cfg, x[r*O:(r+1)*O], sp.stage[r/sp.T], int(sp.target[r]), sp.level[r], comps, nil, 0)
-			sp.nll[r] = nll
-			acc += float64(sp.weight[r]) * nll
+		return func(r int) float64 {
+			return mixRowNLL(o.cfg, x[r*O:(r+1)*O], sp.stage[r/sp.T], int(sp.target[r]), sp.level[r], comps, nil, 0)
 		}
-		parts[c] = acc
 	})
-	var loss float64
-	for _, p := range parts {
-		loss += p
-	}
 	return G.NewF32(float32(loss)), nil
 }
 

@@ -866,19 +866,33 @@ func (o nllOp) Do(in ...G.Value) (G.Value, error) {
 	if len(sp.weight) != N || len(sp.nll) != N {
 		return nil, fmt.Errorf("ardm: loss spec for %d rows, logits have %d", len(sp.weight), N)
 	}
-	chunks := (N + rowChunk - 1) / rowChunk
-	parts := make([]float64, chunks)
-	parallelChunks(N, rowChunk, func(c, lo, hi int) {
+	loss := sp.weightedNLL(N, func() func(r int) float64 {
 		lp := make([]float64, sp.b)
+		return func(r int) float64 {
+			s := sp.stage[r/sp.T]
+			logSoftmaxRow(x[r*O+(s-1)*sp.b:r*O+s*sp.b], lp)
+			return -lp[sp.target[r]]
+		}
+	})
+	return G.NewF32(float32(loss)), nil
+}
+
+// weightedNLL fills sp.nll with each row's negative log-likelihood (rows
+// of zero weight get 0) and returns sum_r weight[r]*nll[r]. Rows are cut
+// into fixed chunks summed in chunk order, so the result does not depend
+// on GOMAXPROCS; newRow makes one chunk's row function (with its own
+// scratch space).
+func (sp *lossSpec) weightedNLL(N int, newRow func() func(r int) float64) float64 {
+	parts := make([]float64, (N+rowChunk-1)/rowChunk)
+	parallelChunks(N, rowChunk, func(c, lo, hi int) {
+		row := newRow()
 		var acc float64
 		for r := lo; r < hi; r++ {
 			if sp.weight[r] == 0 {
 				sp.nll[r] = 0
 				continue
 			}
-			s := sp.stage[r/sp.T]
-			logSoftmaxRow(x[r*O+(s-1)*sp.b:r*O+s*sp.b], lp)
-			nll := -lp[sp.target[r]]
+			nll := row(r)
 			sp.nll[r] = nll
 			acc += float64(sp.weight[r]) * nll
 		}
@@ -888,7 +902,7 @@ func (o nllOp) Do(in ...G.Value) (G.Value, error) {
 	for _, p := range parts {
 		loss += p
 	}
-	return G.NewF32(float32(loss)), nil
+	return loss
 }
 func (o nllOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	return G.Nodes{apply(nllGradOp{mkBase("ardmStageNLLGrad", 2), o.spec}, in[0], grad)}, nil
