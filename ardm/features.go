@@ -2,8 +2,33 @@ package ardm
 
 import "math"
 
+// Feature sets (Config.Features).
+const (
+	// FeaturesBase is the six features f0..f5 below.
+	FeaturesBase = 0
+	// FeaturesInterp adds f6..f9: where the neighbours' interpolation puts
+	// the value, in units of the position's own unknown range, and how well
+	// that interpolation works locally.
+	FeaturesInterp = 1
+)
+
+// numBaseFeatures and numInterpFeatures count the features of each set.
+const (
+	numBaseFeatures   = 6
+	numInterpFeatures = 6
+)
+
+// InterpHalfWindow is the half width, in samples, of the window over which
+// f9 measures the interpolation error.
+const InterpHalfWindow = 32
+
 // NumFeatures is the number of input channels per position.
-const NumFeatures = 6
+func (c Config) NumFeatures() int {
+	if c.Features == FeaturesInterp {
+		return numBaseFeatures + numInterpFeatures
+	}
+	return numBaseFeatures
+}
 
 // LevelHalfWindow is the half width, in samples, of the window over which
 // the local level g is measured from the coarse signal.
@@ -30,13 +55,47 @@ const LevelHalfWindow = 320
 //	f3 = (g_i / 32768)^(1/4)               local level
 //	f4 = sqrt(W_i / (2 g_i))               unknown range relative to level
 //	f5 = sign(a_i) sqrt(|a_i| / 32768)     companded absolute value
+//
+// With cfg.Features == FeaturesInterp four more follow. With a_j taken at
+// the nearest index inside the frame (edges repeat), let the leave-one-out
+// interpolations of a_i from its neighbours be
+//
+//	p1 = (a[i-1] + a[i+1]) / 2
+//	p2 = (-a[i-2] + 4a[i-1] + 4a[i+1] - a[i+2]) / 6
+//	p3 = (3a[i-3] - 18a[i-2] + 45a[i-1] + 45a[i+1] - 18a[i+2] + 3a[i+3]) / 60
+//
+// (Lagrange polynomials of degree 1, 3 and 5 through the neighbours,
+// evaluated at i), and r_i the RMS over [i-InterpHalfWindow,
+// i+InterpHalfWindow] of p2 - a computed on the coarse signal (x^(s-1)
+// mid-bin, mask independent, like g). Then
+//
+//	f6..f8 = (p_k - a_i) / W_i, clipped to [-4, 4]   where the neighbours put x_i, in units of its unknown range
+//	f9     = sqrt(sqrt(r_i / W_i)), clipped to 4      local interpolation error against that range
+//
+// and, with l < i and r > i the nearest positions revealed in this stage
+// (mask true) on each side, at distances dl = i-l and dr = r-i, and pn
+// their linear interpolation (a[l]*dr + a[r]*dl) / (dl + dr) (one side
+// alone when the other has none; a_i when neither has),
+//
+//	f10 = (pn - a_i) / W_i, clipped to [-4, 4]  the same from the finer revealed neighbours only
+//	f11 = 2 / (dl + dr)                          their closeness (0 when there are none; one side counts 2d)
+//
+// A small network cannot easily scale the difference of neighbours by
+// g_i / W_i (a factor of hundreds in fine stages); these features give it
+// that difference already in the units its softmax works in. Numerators
+// are exact integers; each feature is one IEEE division or square root of
+// them, so the features stay bit-identical on every machine.
 func Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32) {
 	n := len(values)
-	if len(mask) != n || len(dst) != n*NumFeatures {
+	F := cfg.NumFeatures()
+	if len(mask) != n || len(dst) != n*F {
 		panic("ardm: Features: length mismatch")
 	}
 	g, a := make([]float64, n), make([]float64, n)
 	wFine, wCoarse := Levels(cfg, stage, values, mask, g, a)
+	if cfg.Features == FeaturesInterp {
+		interpFeatures(cfg, stage, values, a, mask, wFine, wCoarse, dst)
+	}
 	for i := range values {
 		w, m := wCoarse, float32(0)
 		if mask[i] {
@@ -52,7 +111,7 @@ func Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32
 		if a[i] < 0 {
 			f5 = -f5
 		}
-		d := dst[i*NumFeatures : (i+1)*NumFeatures]
+		d := dst[i*F : i*F+numBaseFeatures]
 		d[0] = float32(f0)
 		d[1] = m
 		d[2] = float32(float64(log2(w)) / 16)
@@ -92,4 +151,110 @@ func Embedding(cfg Config, t, n int, dst []float32) {
 func tri(x float64) float64 {
 	fr := x - math.Floor(x)
 	return 4*math.Abs(fr-0.5) - 1
+}
+
+// interpFeatures writes f6..f9 (see Features) of every position; a holds
+// the centres a_i (exact integers) that Levels computed.
+func interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []bool, wFine, wCoarse int64, dst []float32) {
+	n, F := len(values), cfg.NumFeatures()
+	ai := make([]int64, n)
+	for i := range a {
+		ai[i] = int64(a[i])
+	}
+	at := func(v []int64, j int) int64 {
+		if j < 0 {
+			j = 0
+		} else if j >= n {
+			j = n - 1
+		}
+		return v[j]
+	}
+	// p2 numerator minus 6a: the interpolation error times 6.
+	err6 := func(v []int64, i int) int64 {
+		return -at(v, i-2) + 4*at(v, i-1) + 4*at(v, i+1) - at(v, i+2) - 6*v[i]
+	}
+	// Prefix sums of the squared interpolation error of the coarse signal.
+	db := uint(cfg.DigitBits())
+	coarseBits := uint(stage-1) * db
+	var highMask uint16
+	if coarseBits > 0 {
+		highMask = uint16(0xffff << (16 - coarseBits))
+	}
+	coarse := make([]int64, n)
+	for i, v := range values {
+		coarse[i] = int64(v&highMask) + wCoarse/2 - 32768
+	}
+	pre := make([]int64, n+1)
+	for i := range coarse {
+		e := err6(coarse, i)
+		pre[i+1] = pre[i] + e*e
+	}
+	// Nearest revealed positions on each side (-1: none).
+	left, right := make([]int, n), make([]int, n)
+	last := -1
+	for i := range mask {
+		left[i] = last
+		if mask[i] {
+			last = i
+		}
+	}
+	last = -1
+	for i := n - 1; i >= 0; i-- {
+		right[i] = last
+		if mask[i] {
+			last = i
+		}
+	}
+	clip := func(x, lim float64) float32 {
+		if x > lim {
+			x = lim
+		} else if x < -lim {
+			x = -lim
+		}
+		return float32(x)
+	}
+	for i := range values {
+		w := wCoarse
+		if mask[i] {
+			w = wFine
+		}
+		fw := float64(w)
+		e1 := at(ai, i-1) + at(ai, i+1) - 2*ai[i]
+		e2 := err6(ai, i)
+		e3 := 3*at(ai, i-3) - 18*at(ai, i-2) + 45*at(ai, i-1) + 45*at(ai, i+1) - 18*at(ai, i+2) + 3*at(ai, i+3) - 60*ai[i]
+		lo, hi := i-InterpHalfWindow, i+InterpHalfWindow+1
+		if lo < 0 {
+			lo = 0
+		}
+		if hi > n {
+			hi = n
+		}
+		r := math.Sqrt(float64(pre[hi]-pre[lo])/float64(hi-lo)) / 6
+		d := dst[i*F+numBaseFeatures : (i+1)*F]
+		d[0] = clip(float64(e1)/(2*fw), 4)
+		d[1] = clip(float64(e2)/(6*fw), 4)
+		d[2] = clip(float64(e3)/(60*fw), 4)
+		d[3] = clip(math.Sqrt(math.Sqrt(r/fw)), 4)
+		l, rr := left[i], right[i]
+		var num, den int64
+		switch {
+		case l >= 0 && rr >= 0:
+			dl, dr := int64(i-l), int64(rr-i)
+			num, den = ai[l]*dr+ai[rr]*dl-ai[i]*(dl+dr), dl+dr
+		case l >= 0:
+			num, den = ai[l]-ai[i], 2*int64(i-l)
+		case rr >= 0:
+			num, den = ai[rr]-ai[i], 2*int64(rr-i)
+		}
+		if den > 0 {
+			if l >= 0 && rr >= 0 {
+				d[4] = clip(float64(num)/(float64(den)*fw), 4)
+			} else {
+				d[4] = clip(float64(num)/fw, 4)
+			}
+			d[5] = float32(2 / float64(den))
+		} else {
+			d[4], d[5] = 0, 0
+		}
+	}
 }

@@ -33,7 +33,7 @@ type Forwarder struct {
 	cfg     Config
 	workers int // 0: runtime.GOMAXPROCS
 
-	inWt   []float32 // [C][NumFeatures]
+	inWt   []float32 // [C][Config.NumFeatures()]
 	inB    []float32
 	embWt  []float32 // [C][EmbedDim]
 	embB   []float32
@@ -45,7 +45,7 @@ type Forwarder struct {
 
 	// Per-call state.
 	n             int
-	feat          []float32 // [n][NumFeatures]
+	feat          []float32 // [n][Config.NumFeatures()]
 	h, hNext, skp []float32 // [n][C]
 	emb, e        []float32
 	cond          [][]float32 // per block, [C]
@@ -107,7 +107,7 @@ func NewForwarder(w *Weights) *Forwarder {
 	checkLen("OutB", w.OutB, O)
 	f := &Forwarder{
 		cfg:    cfg,
-		inWt:   transpose(w.InW, NumFeatures, C),
+		inWt:   transpose(w.InW, cfg.NumFeatures(), C),
 		inB:    append([]float32(nil), w.InB...),
 		embWt:  transpose(w.EmbW, cfg.EmbedDim, C),
 		embB:   append([]float32(nil), w.EmbB...),
@@ -257,7 +257,7 @@ func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
 	}
 	if f.n != n {
 		f.n = n
-		f.feat = make([]float32, n*NumFeatures)
+		f.feat = make([]float32, n*cfg.NumFeatures())
 		f.h = make([]float32, n*C)
 		f.hNext = make([]float32, n*C)
 		f.skp = make([]float32, n*C)
@@ -275,8 +275,8 @@ func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
 }
 
 func (f *Forwarder) inputLayer(_ *fwdScratch, a, b int) {
-	C := f.cfg.Channels
-	gemm(f.h[a*C:b*C], f.feat[a*NumFeatures:b*NumFeatures], f.inWt, f.inB, b-a, NumFeatures, C)
+	C, F := f.cfg.Channels, f.cfg.NumFeatures()
+	gemm(f.h[a*C:b*C], f.feat[a*F:b*F], f.inWt, f.inB, b-a, F, C)
 	clear(f.skp[a*C : b*C])
 }
 

@@ -12,14 +12,17 @@ func TestForwardMatchesGraph(t *testing.T) {
 		name                  string
 		b, ch, layers, kernel int
 		stage, n              int
+		features              int
 	}{
-		{"b16", 16, 8, 3, 3, 2, 300},
-		{"b4", 4, 10, 4, 3, 6, 200},
-		{"b2-kernel5", 2, 6, 2, 5, 11, 120},
+		{"b16", 16, 8, 3, 3, 2, 300, FeaturesBase},
+		{"b4", 4, 10, 4, 3, 6, 200, FeaturesBase},
+		{"b2-kernel5", 2, 6, 2, 5, 11, 120, FeaturesBase},
+		{"b16-interp", 16, 8, 3, 3, 4, 300, FeaturesInterp},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig(tc.b, tc.ch, tc.layers, tc.kernel)
+			cfg.Features = tc.features
 			w := randomWeights(cfg, 21)
 			values, mask, rev := randomInput(cfg, tc.stage, tc.n, 22)
 			want, err := GraphForward(w, tc.stage, rev, values, mask)

@@ -69,7 +69,7 @@ func keepTop(x uint16, k int) uint16 {
 func referenceForward(w *Weights, stage, t int, values []uint16, mask []bool) []float64 {
 	cfg := w.Config
 	n, C, K, O, E := len(values), cfg.Channels, cfg.Kernel, cfg.Outputs(), cfg.EmbedDim
-	feat := make([]float32, n*NumFeatures)
+	feat := make([]float32, n*cfg.NumFeatures())
 	Features(cfg, stage, values, mask, feat)
 	emb := make([]float32, E)
 	Embedding(cfg, t, n, emb)
@@ -85,8 +85,8 @@ func referenceForward(w *Weights, stage, t int, values []uint16, mask []bool) []
 	for i := 0; i < n; i++ {
 		for o := 0; o < C; o++ {
 			s := float64(w.InB[o])
-			for j := 0; j < NumFeatures; j++ {
-				s += float64(feat[i*NumFeatures+j]) * float64(w.InW[j*C+o])
+			for j := 0; j < cfg.NumFeatures(); j++ {
+				s += float64(feat[i*cfg.NumFeatures()+j]) * float64(w.InW[j*C+o])
 			}
 			h[i*C+o] = s
 		}
@@ -185,16 +185,20 @@ func TestForwardMatchesReference(t *testing.T) {
 		name                  string
 		b, ch, layers, kernel int
 		stage, n              int
+		features              int
 	}{
-		{"b16", 16, 8, 3, 3, 2, 200},
-		{"b2-odd-channels", 2, 7, 5, 3, 9, 150},
-		{"b4-kernel5", 4, 10, 4, 5, 1, 97},
-		{"b256-kernel1", 256, 5, 2, 1, 2, 40},
-		{"tiny-n", 16, 6, 6, 3, 4, 3},
+		{"b16", 16, 8, 3, 3, 2, 200, FeaturesBase},
+		{"b2-odd-channels", 2, 7, 5, 3, 9, 150, FeaturesBase},
+		{"b4-kernel5", 4, 10, 4, 5, 1, 97, FeaturesBase},
+		{"b256-kernel1", 256, 5, 2, 1, 2, 40, FeaturesBase},
+		{"tiny-n", 16, 6, 6, 3, 4, 3, FeaturesBase},
+		{"b16-interp", 16, 8, 3, 3, 3, 200, FeaturesInterp},
+		{"b4-interp-tiny-n", 4, 6, 2, 3, 5, 2, FeaturesInterp},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := smallConfig(tc.b, tc.ch, tc.layers, tc.kernel)
+			cfg.Features = tc.features
 			w := randomWeights(cfg, 5)
 			values, mask, rev := randomInput(cfg, tc.stage, tc.n, 11)
 			got := make([]float32, tc.n*cfg.Outputs())
@@ -291,9 +295,11 @@ func TestGemmMatchesDot(t *testing.T) {
 	}
 }
 
-// goldenLogitsHash runs a fixed forward and hashes the logits' bits.
-func goldenLogitsHash() string {
+// goldenLogitsHash runs a fixed forward with the given feature set and
+// hashes the logits' bits.
+func goldenLogitsHash(features int) string {
 	cfg := smallConfig(16, 16, 6, 3)
+	cfg.Features = features
 	w := randomWeights(cfg, 42)
 	n := 1500
 	values, mask, rev := randomInput(cfg, 3, n, 43)
@@ -316,27 +322,33 @@ func goldenLogitsHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-const goldenFile = "testdata/forward_golden.txt"
+// goldenFiles holds the pinned hash of each feature set's forward.
+var goldenFiles = map[int]string{
+	FeaturesBase:   "testdata/forward_golden.txt",
+	FeaturesInterp: "testdata/forward_golden_interp.txt",
+}
 
-// TestForwardGolden pins the exact bits of a forward pass (and softmax);
-// the same test binary run under qemu-aarch64 (TestForwardCrossArch) must
-// give the same hash.
+// TestForwardGolden pins the exact bits of a forward pass (and softmax)
+// for every feature set; the same test binary run under qemu-aarch64
+// (TestForwardCrossArch) must give the same hashes.
 func TestForwardGolden(t *testing.T) {
-	got := goldenLogitsHash()
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
+	for features, file := range goldenFiles {
+		got := goldenLogitsHash(features)
+		if *update {
+			if err := os.MkdirAll("testdata", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, []byte(got+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if err := os.WriteFile(goldenFile, []byte(got+"\n"), 0o644); err != nil {
-			t.Fatal(err)
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%v (run go test -run TestForwardGolden -update)", err)
 		}
-	}
-	want, err := os.ReadFile(goldenFile)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestForwardGolden -update)", err)
-	}
-	if got != strings.TrimSpace(string(want)) {
-		t.Fatalf("logits hash %s, golden %s (GOARCH=%s)", got, strings.TrimSpace(string(want)), runtime.GOARCH)
+		if got != strings.TrimSpace(string(want)) {
+			t.Fatalf("feature set %d: logits hash %s, golden %s (GOARCH=%s)", features, got, strings.TrimSpace(string(want)), runtime.GOARCH)
+		}
 	}
 }
 
@@ -404,6 +416,6 @@ func benchmarkForward(b *testing.B, cfg Config) {
 // forwardFLOPs counts the multiply-adds of one forward (2 FLOPs each).
 func forwardFLOPs(cfg Config, n int) float64 {
 	C, K, O := cfg.Channels, cfg.Kernel, cfg.Outputs()
-	perPos := NumFeatures*C + cfg.Layers*(K*C*2*C+2*C*C) + C*C + C*O
+	perPos := cfg.NumFeatures()*C + cfg.Layers*(K*C*2*C+2*C*C) + C*C + C*O
 	return 2 * float64(perPos) * float64(n)
 }

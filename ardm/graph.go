@@ -18,7 +18,7 @@ type netGraph struct {
 	w    *Weights
 
 	g      *G.ExprGraph
-	featV  []float32 // (B*T, NumFeatures) input, filled by the caller
+	featV  []float32 // (B*T, Config.NumFeatures()) input, filled by the caller
 	embV   []float32 // (B, EmbedDim) input
 	logits *G.Node
 	spec   *lossSpec
@@ -48,7 +48,7 @@ func newNetGraph(w *Weights, B, T int, train bool) (*netGraph, error) {
 	C, O, N := cfg.Channels, cfg.Outputs(), B*T
 	ng := &netGraph{cfg: cfg, B: B, T: T, w: w, g: G.NewGraph()}
 	g := ng.g
-	ng.featV = make([]float32, N*NumFeatures)
+	ng.featV = make([]float32, N*cfg.NumFeatures())
 	ng.embV = make([]float32, B*cfg.EmbedDim)
 	input := func(name string, data []float32, r, c int) *G.Node {
 		return G.NewMatrix(g, G.Float32, G.WithShape(r, c), G.WithName(name),
@@ -58,7 +58,7 @@ func newNetGraph(w *Weights, B, T int, train bool) (*netGraph, error) {
 		return G.NewVector(g, G.Float32, G.WithShape(len(data)), G.WithName(name),
 			G.WithValue(tensor.New(tensor.WithShape(len(data)), tensor.WithBacking(data))))
 	}
-	feat := input("feat", ng.featV, N, NumFeatures)
+	feat := input("feat", ng.featV, N, cfg.NumFeatures())
 	emb := input("emb", ng.embV, B, cfg.EmbedDim)
 
 	var params []*G.Node
@@ -74,7 +74,7 @@ func newNetGraph(w *Weights, B, T int, train bool) (*netGraph, error) {
 	}
 
 	// Parameters are created in Weights.Params order.
-	inW := mat("InW", w.InW, NumFeatures, C)
+	inW := mat("InW", w.InW, cfg.NumFeatures(), C)
 	inB := vec("InB", w.InB)
 	embW := mat("EmbW", w.EmbW, cfg.EmbedDim, C)
 	embB := vec("EmbB", w.EmbB)

@@ -58,7 +58,7 @@ func TestLevelsMatchFeatures(t *testing.T) {
 		if wCoarse != 1<<(16-4*(stage-1)) || wFine != wCoarse/16 {
 			t.Fatalf("stage %d: widths %d %d", stage, wFine, wCoarse)
 		}
-		feat := make([]float32, n*NumFeatures)
+		feat := make([]float32, n*cfg.NumFeatures())
 		Features(cfg, stage, values, mask, feat)
 		for i := range values {
 			w := wCoarse
@@ -71,8 +71,8 @@ func TestLevelsMatchFeatures(t *testing.T) {
 			if g[i] < float64(wCoarse)/2 {
 				t.Fatalf("stage %d pos %d: g = %v below the floor", stage, i, g[i])
 			}
-			if f3 := float32(math.Sqrt(math.Sqrt(g[i] / 32768))); f3 != feat[i*NumFeatures+3] {
-				t.Fatalf("stage %d pos %d: level feature %v, Levels gives %v", stage, i, feat[i*NumFeatures+3], f3)
+			if f3 := float32(math.Sqrt(math.Sqrt(g[i] / 32768))); f3 != feat[i*cfg.NumFeatures()+3] {
+				t.Fatalf("stage %d pos %d: level feature %v, Levels gives %v", stage, i, feat[i*cfg.NumFeatures()+3], f3)
 			}
 		}
 	}
@@ -119,7 +119,7 @@ func refMixLoss64(ng *netGraph, w *Weights) float64 {
 	E := cfg.EmbedDim
 	var loss float64
 	for bi := 0; bi < ng.B; bi++ {
-		outs := refLogits64(w, ng.featV[bi*ng.T*NumFeatures:(bi+1)*ng.T*NumFeatures], ng.embV[bi*E:(bi+1)*E], ng.T)
+		outs := refLogits64(w, ng.featV[bi*ng.T*cfg.NumFeatures():(bi+1)*ng.T*cfg.NumFeatures()], ng.embV[bi*E:(bi+1)*E], ng.T)
 		for i, row := range outs {
 			r := bi*ng.T + i
 			if sp.weight[r] == 0 {

@@ -120,7 +120,7 @@ func checkShapes(w *Weights) error {
 // for cfg.
 func paramSizes(cfg Config) []int {
 	C, K, O, E := cfg.Channels, cfg.Kernel, cfg.Outputs(), cfg.EmbedDim
-	p := []int{NumFeatures * C, C, E * C, C}
+	p := []int{cfg.NumFeatures() * C, C, E * C, C}
 	for l := 0; l < cfg.Layers; l++ {
 		p = append(p, C*C, K*C*2*C, 2*C, C*C, C, C*C, C)
 	}
@@ -141,7 +141,7 @@ func emptyWeights(cfg Config) *Weights {
 	C, K, O := cfg.Channels, cfg.Kernel, cfg.Outputs()
 	w := &Weights{
 		Config: cfg,
-		InW:    make([]float32, NumFeatures*C),
+		InW:    make([]float32, cfg.NumFeatures()*C),
 		InB:    make([]float32, C),
 		EmbW:   make([]float32, cfg.EmbedDim*C),
 		EmbB:   make([]float32, C),

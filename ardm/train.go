@@ -204,7 +204,8 @@ func (tr *Trainer) prepare(step int) []example {
 				ng.spec.weight[r] = w
 			}
 		}
-		Features(cfg, s, values, mask, ng.featV[bi*T*NumFeatures:(bi+1)*T*NumFeatures])
+		F := cfg.NumFeatures()
+		Features(cfg, s, values, mask, ng.featV[bi*T*F:(bi+1)*T*F])
 		ng.spec.fillLevels(cfg, s, values, mask, bi)
 		Embedding(cfg, t, T, ng.embV[bi*cfg.EmbedDim:(bi+1)*cfg.EmbedDim])
 	}

@@ -44,7 +44,7 @@ func weightsEqual(a, b *Weights) bool {
 }
 
 // refLogits64 is a float64 transcription of the network of doc.go on
-// given input features (T, NumFeatures) and embedding.
+// given input features (T, Config.NumFeatures()) and embedding.
 func refLogits64(w *Weights, feat, emb []float32, T int) [][]float64 {
 	cfg := w.Config
 	C, O, K := cfg.Channels, cfg.Outputs(), cfg.Kernel
@@ -71,9 +71,9 @@ func refLogits64(w *Weights, feat, emb []float32, T int) [][]float64 {
 	}
 	h := make([][]float64, T)
 	for i := range h {
-		f := make([]float64, NumFeatures)
+		f := make([]float64, cfg.NumFeatures())
 		for j := range f {
-			f[j] = float64(feat[i*NumFeatures+j])
+			f[j] = float64(feat[i*cfg.NumFeatures()+j])
 		}
 		h[i] = lin(f, w.InW, w.InB, C)
 	}
@@ -146,7 +146,7 @@ func refLoss64(ng *netGraph, w *Weights) float64 {
 	E := cfg.EmbedDim
 	var loss float64
 	for bi := 0; bi < ng.B; bi++ {
-		logits := refLogits64(w, ng.featV[bi*ng.T*NumFeatures:(bi+1)*ng.T*NumFeatures], ng.embV[bi*E:(bi+1)*E], ng.T)
+		logits := refLogits64(w, ng.featV[bi*ng.T*cfg.NumFeatures():(bi+1)*ng.T*cfg.NumFeatures()], ng.embV[bi*E:(bi+1)*E], ng.T)
 		s := sp.stage[bi]
 		for i, row := range logits {
 			r := bi*ng.T + i

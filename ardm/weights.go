@@ -20,7 +20,7 @@ type Block struct {
 // Weights is a full set of network parameters for a Config.
 type Weights struct {
 	Config Config
-	InW    []float32 // [NumFeatures][C]
+	InW    []float32 // [Config.NumFeatures()][C]
 	InB    []float32 // [C]
 	EmbW   []float32 // [EmbedDim][C]
 	EmbB   []float32 // [C]
@@ -61,7 +61,7 @@ func NewWeights(cfg Config, seed uint64) *Weights {
 	}
 	w := &Weights{
 		Config: cfg,
-		InW:    mat(NumFeatures, C, NumFeatures),
+		InW:    mat(cfg.NumFeatures(), C, cfg.NumFeatures()),
 		InB:    make([]float32, C),
 		EmbW:   mat(cfg.EmbedDim, C, cfg.EmbedDim),
 		EmbB:   make([]float32, C),

@@ -50,6 +50,7 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.cfg.Kernel, "kernel", c.Kernel, "odd convolution width")
 	f.IntVar(&o.cfg.EmbedDim, "embed-dim", c.EmbedDim, "size of the revealed-fraction embedding")
 	f.IntVar(&o.cfg.FrameLen, "frame-len", c.FrameLen, "samples per frame the model codes")
+	f.IntVar(&o.cfg.Features, "features", c.Features, "input feature set: 0 (level-normalised values) or 1 (adds the neighbours' interpolation in units of the unknown range)")
 
 	f.IntVar(&o.train.Batch, "batch", t.Batch, "examples per step")
 	f.IntVar(&o.train.Crop, "crop", t.Crop, "samples per example (random crops of the clips)")
@@ -64,7 +65,7 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 }
 
 // fixedOnResume are the flags a resumed run takes from the checkpoint.
-var fixedOnResume = []string{"branching", "head", "mixtures", "channels", "layers", "dilation-cycle", "kernel", "embed-dim", "frame-len",
+var fixedOnResume = []string{"branching", "head", "mixtures", "channels", "layers", "dilation-cycle", "kernel", "embed-dim", "frame-len", "features",
 	"batch", "crop", "lr", "warmup", "schedule", "min-lr-frac", "clip-norm", "ema-decay", "gain-aug", "seed"}
 
 func newTrainCmd() *cobra.Command {

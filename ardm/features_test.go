@@ -1,0 +1,156 @@
+package ardm
+
+import (
+	"math"
+	"testing"
+)
+
+func TestFeatureSetConfig(t *testing.T) {
+	tests := []struct {
+		features int
+		want     int // NumFeatures, or -1 for a validation error
+	}{
+		{FeaturesBase, 6},
+		{FeaturesInterp, 12},
+		{2, -1},
+		{-1, -1},
+	}
+	for _, tc := range tests {
+		cfg := smallConfig(16, 4, 2, 3)
+		cfg.Features = tc.features
+		err := cfg.Validate()
+		if tc.want < 0 {
+			if err == nil {
+				t.Errorf("feature set %d: no validation error", tc.features)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("feature set %d: %v", tc.features, err)
+		}
+		if got := cfg.NumFeatures(); got != tc.want {
+			t.Errorf("feature set %d: %d features, want %d", tc.features, got, tc.want)
+		}
+		if got, want := len(NewWeights(cfg, 1).InW), tc.want*cfg.Channels; got != want {
+			t.Errorf("feature set %d: InW has %d values, want %d", tc.features, got, want)
+		}
+	}
+}
+
+// TestInterpFeatures checks f6..f11 against a direct float64 transcription
+// of their definitions in Features' comment, on hand-made stage inputs.
+func TestInterpFeatures(t *testing.T) {
+	cfg := smallConfig(16, 4, 2, 3)
+	cfg.Features = FeaturesInterp
+	const stage = 3 // W = 256 unrevealed, 16 revealed
+	tests := []struct {
+		name string
+		x    []int // signed samples
+		mask []bool
+	}{
+		{"ramp-some-revealed", []int{-900, -700, -500, -300, -100, 100, 300, 500, 700, 900},
+			[]bool{false, true, false, false, true, false, false, false, true, false}},
+		{"none-revealed", []int{10, 400, -300, 1200, 5, -5, 80}, make([]bool, 7)},
+		{"one-side", []int{3000, 2900, 2500, 2000, 1000, -1000},
+			[]bool{true, false, false, false, false, false}},
+		{"all-revealed", []int{-20000, 15000, 31000, -32768, 32767, 0, 77, -77},
+			[]bool{true, true, true, true, true, true, true, true}},
+		{"single", []int{1234}, []bool{true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := len(tc.x)
+			values := make([]uint16, n)
+			a := make([]float64, n)      // centres a_i
+			coarse := make([]float64, n) // coarse signal, mid-bin, centred
+			W := make([]float64, n)
+			for i, v := range tc.x {
+				u := uint16(v + 32768)
+				k := 2 * 4 // known top bits before stage 3
+				if tc.mask[i] {
+					k = 3 * 4
+				}
+				values[i] = keepTop(u, k)
+				W[i] = float64(int(1) << (16 - k))
+				a[i] = float64(values[i]) + W[i]/2 - 32768
+				coarse[i] = float64(keepTop(u, 8)) + 128 - 32768
+			}
+			got := make([]float32, n*cfg.NumFeatures())
+			Features(cfg, stage, values, tc.mask, got)
+			at := func(v []float64, j int) float64 { return v[max(0, min(n-1, j))] }
+			p2err := func(v []float64, i int) float64 {
+				return (-at(v, i-2)+4*at(v, i-1)+4*at(v, i+1)-at(v, i+2))/6 - v[i]
+			}
+			clip := func(x float64) float64 { return math.Max(-4, math.Min(4, x)) }
+			for i := 0; i < n; i++ {
+				p1 := (at(a, i-1) + at(a, i+1)) / 2
+				p3 := (3*at(a, i-3) - 18*at(a, i-2) + 45*at(a, i-1) + 45*at(a, i+1) - 18*at(a, i+2) + 3*at(a, i+3)) / 60
+				var ss float64
+				lo, hi := max(0, i-InterpHalfWindow), min(n, i+InterpHalfWindow+1)
+				for j := lo; j < hi; j++ {
+					e := p2err(coarse, j)
+					ss += e * e
+				}
+				r := math.Sqrt(ss / float64(hi-lo))
+				l, rr := -1, -1
+				for j := i - 1; j >= 0; j-- {
+					if tc.mask[j] {
+						l = j
+						break
+					}
+				}
+				for j := i + 1; j < n; j++ {
+					if tc.mask[j] {
+						rr = j
+						break
+					}
+				}
+				pn, close := a[i], 0.0
+				switch {
+				case l >= 0 && rr >= 0:
+					dl, dr := float64(i-l), float64(rr-i)
+					pn, close = (a[l]*dr+a[rr]*dl)/(dl+dr), 2/(dl+dr)
+				case l >= 0:
+					pn, close = a[l], 1/float64(i-l)
+				case rr >= 0:
+					pn, close = a[rr], 1/float64(rr-i)
+				}
+				want := []float64{
+					clip((p1 - a[i]) / W[i]),
+					clip((p2err(a, i)) / W[i]),
+					clip((p3 - a[i]) / W[i]),
+					math.Min(4, math.Sqrt(math.Sqrt(r/W[i]))),
+					clip((pn - a[i]) / W[i]),
+					close,
+				}
+				F := cfg.NumFeatures()
+				for k, w := range want {
+					g := float64(got[i*F+numBaseFeatures+k])
+					if math.Abs(g-w) > 1e-6*math.Max(1, math.Abs(w)) {
+						t.Errorf("position %d: f%d = %v, want %v", i, numBaseFeatures+k, g, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestInterpFeaturesKeepBase checks that the interpolation set leaves the
+// base features unchanged.
+func TestInterpFeaturesKeepBase(t *testing.T) {
+	base := smallConfig(16, 4, 2, 3)
+	interp := base
+	interp.Features = FeaturesInterp
+	values, mask, _ := randomInput(base, 2, 300, 5)
+	fb := make([]float32, 300*base.NumFeatures())
+	fi := make([]float32, 300*interp.NumFeatures())
+	Features(base, 2, values, mask, fb)
+	Features(interp, 2, values, mask, fi)
+	for i := 0; i < 300; i++ {
+		for k := 0; k < numBaseFeatures; k++ {
+			if fb[i*base.NumFeatures()+k] != fi[i*interp.NumFeatures()+k] {
+				t.Fatalf("position %d: base feature %d differs", i, k)
+			}
+		}
+	}
+}
