@@ -29,7 +29,7 @@ func newInfoCmd() *cobra.Command {
 	var opts infoOptions
 	cmd := &cobra.Command{
 		Use:   "info FILE...",
-		Short: "Describe audio files: format, duration, peak, RMS, DC offset, effective bits",
+		Short: "Describe WAV files (format, duration, levels, effective bits), .ardm streams and models",
 		Long: `info describes each FILE ("-" reads standard input).
 
 For a WAV file (integer PCM, 8/16/24/32-bit, plain or WAVE_FORMAT_EXTENSIBLE)
@@ -40,11 +40,17 @@ as a fraction of full scale, the number of clipped samples (at either end of
 the range) and the effective bits (the depth less the low bits that are zero
 in every sample: 16-bit audio made from 8-bit audio has 8).
 
+For a model or training checkpoint (ardm train --out, ardm export) it prints
+the network (branching, head, size, feature set, frame length), how it was
+trained (steps, seed, data, time) and the bits per sample its L_t table
+expects, in total and at the default budget.
+
 Output: one paragraph per file on stdout; with --json one JSON object per
 file and line ({"file":..., "error":...} for a file that failed).
 
 Example:
   ardm info clip.wav
+  ardm info runs/b16.ardmm
   ardm info --json data/sc09/*/*.wav > levels.jsonl
 
 ` + exitStatusHelp,
@@ -106,10 +112,12 @@ func infoFile(path string, opts infoOptions) (any, string, error) {
 		return nil, "", fmt.Errorf("%s: empty file", name)
 	case bytes.HasPrefix(m, []byte("RIFF")), bytes.HasPrefix(m, []byte("RIFX")), bytes.HasPrefix(m, []byte("RF64")):
 		return wavInfo(r, name, opts)
+	case isModelFile(m): // before isArdmStream: both start with "ARDM"
+		return modelInfo(r, name)
 	case isArdmStream(m):
 		return ardmInfo(r, name, opts)
 	default:
-		return nil, "", fmt.Errorf("%s: unknown file type (starts with %q); info reads WAV files", name, m[:min(n, 4)])
+		return nil, "", fmt.Errorf("%s: unknown file type (starts with %q); info reads WAV files, .ardm streams and models", name, m[:min(n, 4)])
 	}
 }
 

@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/audio"
 )
 
@@ -122,5 +125,58 @@ func TestInfoBatchAndErrors(t *testing.T) {
 				t.Errorf("--header-only printed statistics: %s", out)
 			}
 		})
+	}
+}
+
+func TestInfoModel(t *testing.T) {
+	path := tinyModelFile(t)
+	m, err := loadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := m.Hash()
+	code, out, errOut := runCapture(t, "info", path)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	cfg := m.Config()
+	for _, want := range []string{
+		fmt.Sprintf("%s: ardm model, hash %x\n", path, h[:8]),
+		fmt.Sprintf("branching %d (%d stages), %s head, %d channels x %d layers", cfg.Branching, cfg.Stages(), cfg.Head, cfg.Channels, cfg.Layers),
+		fmt.Sprintf("%d parameters", ardm.NumParams(cfg)),
+		fmt.Sprintf("at the default budget of %d calls", defaultBudget),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = runCapture(t, "info", "--json", path)
+	if code != exitOK {
+		t.Fatalf("json: exit %d, stderr %q", code, errOut)
+	}
+	var rec modelInfoResult
+	if err := json.Unmarshal([]byte(out), &rec); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	pol, err := m.Policy(defaultBudget, cfg.FrameLen, ardm.AllocEqual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Type != "model" || rec.Hash != fmt.Sprintf("%x", h[:]) || rec.Training || rec.Config != cfg ||
+		rec.BudgetBits != pol.Bits || len(rec.BoundBits) != cfg.Stages() {
+		t.Errorf("record %+v", rec)
+	}
+	// A corrupt model is an integrity failure, not an unknown file.
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	bad := filepath.Join(t.TempDir(), "bad.ardmm")
+	if err := os.WriteFile(bad, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCapture(t, "info", bad); code != exitIntegrity || !strings.Contains(errOut, "bad.ardmm") {
+		t.Errorf("corrupt model: exit %d, stderr %q", code, errOut)
 	}
 }

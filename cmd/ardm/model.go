@@ -16,11 +16,20 @@ func loadModel(path string) (*ardm.Model, error) {
 	}
 	m, err := ardm.Load(path)
 	if err != nil {
-		var ve ardm.UnsupportedVersionError
-		if errors.Is(err, ardm.ErrCorruptCheckpoint) || errors.Is(err, ardm.ErrNotCheckpoint) || errors.As(err, &ve) {
-			return nil, withCode(exitIntegrity, err)
+		if e := modelIntegrity(err); e != err {
+			return nil, e
 		}
 		return nil, fmt.Errorf("loading model: %w", err)
 	}
 	return m, nil
+}
+
+// modelIntegrity gives a corrupt, foreign or too new model file the
+// integrity exit status; other errors are returned unchanged.
+func modelIntegrity(err error) error {
+	var ve ardm.UnsupportedVersionError
+	if errors.Is(err, ardm.ErrCorruptCheckpoint) || errors.Is(err, ardm.ErrNotCheckpoint) || errors.As(err, &ve) {
+		return withCode(exitIntegrity, err)
+	}
+	return err
 }
