@@ -6,16 +6,16 @@ import "math"
 const (
 	// FeaturesBase is the six features f0..f5 below.
 	FeaturesBase = 0
-	// FeaturesInterp adds f6..f9: where the neighbours' interpolation puts
-	// the value, in units of the position's own unknown range, and how well
-	// that interpolation works locally.
+	// FeaturesInterp adds f6..f12: where interpolations from the
+	// neighbours put the value, in units of the position's own unknown
+	// range, and how well interpolation works locally.
 	FeaturesInterp = 1
 )
 
 // numBaseFeatures and numInterpFeatures count the features of each set.
 const (
 	numBaseFeatures   = 6
-	numInterpFeatures = 6
+	numInterpFeatures = 7
 )
 
 // InterpHalfWindow is the half width, in samples, of the window over which
@@ -79,6 +79,13 @@ const LevelHalfWindow = 320
 //
 //	f10 = (pn - a_i) / W_i, clipped to [-4, 4]  the same from the finer revealed neighbours only
 //	f11 = 2 / (dl + dr)                          their closeness (0 when there are none; one side counts 2d)
+//
+// and with l2 < l and r2 > r the next revealed positions beyond them, pc
+// the cubic through (l2, l, r, r2) evaluated at i (Lagrange, in float64:
+// each term (a[k] - a_i) * prod(-x_m) / prod(x_k - x_m) over offsets x
+// from i, exact integer numerator and denominator, summed in that order),
+//
+//	f12 = (pc - a_i) / W_i, clipped to [-4, 4]  (0 unless all four exist within 64 samples of i)
 //
 // A small network cannot easily scale the difference of neighbours by
 // g_i / W_i (a factor of hundreds in fine stages); these features give it
@@ -231,6 +238,7 @@ func interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []
 		}
 		r := math.Sqrt(float64(pre[hi]-pre[lo])/float64(hi-lo)) / 6
 		d := dst[i*F+numBaseFeatures : (i+1)*F]
+		d[6] = cubicNearest(ai, left, right, i, fw, clip)
 		d[0] = clip(float64(e1)/(2*fw), 4)
 		d[1] = clip(float64(e2)/(6*fw), 4)
 		d[2] = clip(float64(e3)/(60*fw), 4)
@@ -257,4 +265,32 @@ func interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []
 			d[4], d[5] = 0, 0
 		}
 	}
+}
+
+// cubicNearest is f12 of position i (see Features): (pc - a_i) / W_i for
+// the cubic through the two nearest revealed positions on each side, or 0
+// unless all four exist within 64 samples of i.
+func cubicNearest(ai []int64, left, right []int, i int, fw float64, clip func(float64, float64) float32) float32 {
+	l1, r1 := left[i], right[i]
+	if l1 < 0 || r1 < 0 {
+		return 0
+	}
+	l2, r2 := left[l1], right[r1]
+	if l2 < 0 || r2 < 0 || i-l2 > 64 || r2-i > 64 {
+		return 0
+	}
+	xs := [4]int64{int64(l2 - i), int64(l1 - i), int64(r1 - i), int64(r2 - i)}
+	ys := [4]int64{ai[l2], ai[l1], ai[r1], ai[r2]}
+	var p float64
+	for k := range xs {
+		num, den := int64(1), int64(1)
+		for m := range xs {
+			if m != k {
+				num *= -xs[m]
+				den *= xs[k] - xs[m]
+			}
+		}
+		p += float64((ys[k]-ai[i])*num) / float64(den)
+	}
+	return clip(p/fw, 4)
 }

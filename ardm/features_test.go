@@ -11,7 +11,7 @@ func TestFeatureSetConfig(t *testing.T) {
 		want     int // NumFeatures, or -1 for a validation error
 	}{
 		{FeaturesBase, 6},
-		{FeaturesInterp, 12},
+		{FeaturesInterp, 13},
 		{2, -1},
 		{-1, -1},
 	}
@@ -50,6 +50,8 @@ func TestInterpFeatures(t *testing.T) {
 	}{
 		{"ramp-some-revealed", []int{-900, -700, -500, -300, -100, 100, 300, 500, 700, 900},
 			[]bool{false, true, false, false, true, false, false, false, true, false}},
+		{"curve-dense", []int{0, 50, 400, 1350, 3200, 6250, 10800, 17150, 25600, 31000, 32000, 31500, 30000},
+			[]bool{true, true, false, true, true, false, true, true, false, true, false, true, true}},
 		{"none-revealed", []int{10, 400, -300, 1200, 5, -5, 80}, make([]bool, 7)},
 		{"one-side", []int{3000, 2900, 2500, 2000, 1000, -1000},
 			[]bool{true, false, false, false, false, false}},
@@ -115,6 +117,36 @@ func TestInterpFeatures(t *testing.T) {
 				case rr >= 0:
 					pn, close = a[rr], 1/float64(rr-i)
 				}
+				cubic := 0.0
+				if l >= 0 && rr >= 0 {
+					l2, r2 := -1, -1
+					for j := l - 1; j >= 0; j-- {
+						if tc.mask[j] {
+							l2 = j
+							break
+						}
+					}
+					for j := rr + 1; j < n; j++ {
+						if tc.mask[j] {
+							r2 = j
+							break
+						}
+					}
+					if l2 >= 0 && r2 >= 0 && i-l2 <= 64 && r2-i <= 64 {
+						pts := []int{l2, l, rr, r2}
+						p := 0.0
+						for _, k := range pts {
+							wk := 1.0
+							for _, m := range pts {
+								if m != k {
+									wk *= float64(i-m) / float64(k-m)
+								}
+							}
+							p += wk * a[k]
+						}
+						cubic = clip((p - a[i]) / W[i])
+					}
+				}
 				want := []float64{
 					clip((p1 - a[i]) / W[i]),
 					clip((p2err(a, i)) / W[i]),
@@ -122,6 +154,7 @@ func TestInterpFeatures(t *testing.T) {
 					math.Min(4, math.Sqrt(math.Sqrt(r/W[i]))),
 					clip((pn - a[i]) / W[i]),
 					close,
+					cubic,
 				}
 				F := cfg.NumFeatures()
 				for k, w := range want {
