@@ -33,14 +33,14 @@ type Forwarder struct {
 	cfg     Config
 	workers int // 0: runtime.GOMAXPROCS
 
-	inWt   []float32 // [C][Config.NumFeatures()]
+	inW    fwdMat // Config.NumFeatures() -> C
 	inB    []float32
 	embWt  []float32 // [C][EmbedDim]
 	embB   []float32
 	blocks []fwdBlock
-	out1Wt []float32 // [C][C]
+	out1W  fwdMat // C -> C
 	out1B  []float32
-	outWt  []float32 // [Outputs][C]
+	outW   fwdMat // C -> Outputs
 	outB   []float32
 
 	// Per-call state.
@@ -54,10 +54,38 @@ type Forwarder struct {
 
 type fwdBlock struct {
 	condWt []float32 // [C][C]
-	convWt []float32 // [2C][Kernel*C]
+	convW  fwdMat    // Kernel*C -> 2C
 	convB  []float32 // [2C]
-	rsWt   []float32 // [2C][C]: residual outputs then skip outputs
+	rsW    fwdMat    // C -> 2C: residual outputs then skip outputs
 	rsB    []float32 // [2C]
+}
+
+// fwdMat is a weight matrix mapping in inputs to out outputs, held in the
+// layouts of both gemm kernels: t for the scalar kernel (gemmGo), whose
+// dot products run along a row, and n for the SIMD kernels, whose vector
+// lanes are adjacent outputs.
+type fwdMat struct {
+	in, out int
+	t       []float32 // [out][in]
+	n       []float32 // [in][out]
+}
+
+// newFwdMat copies the row-major [in][out] m.
+func newFwdMat(m []float32, in, out int) fwdMat {
+	return fwdMat{in: in, out: out, t: transpose(m, in, out), n: append([]float32(nil), m...)}
+}
+
+// concatCols returns the row-major [rows][ca+cb] matrix whose row i is row
+// i of a ([rows][ca]) followed by row i of b ([rows][cb]).
+func concatCols(a, b []float32, rows, ca, cb int) []float32 {
+	checkLen("matrix", a, rows*ca)
+	checkLen("matrix", b, rows*cb)
+	m := make([]float32, 0, rows*(ca+cb))
+	for i := 0; i < rows; i++ {
+		m = append(m, a[i*ca:(i+1)*ca]...)
+		m = append(m, b[i*cb:(i+1)*cb]...)
+	}
+	return m
 }
 
 type fwdScratch struct {
@@ -106,28 +134,26 @@ func NewForwarder(w *Weights) *Forwarder {
 	checkLen("Out1B", w.Out1B, C)
 	checkLen("OutB", w.OutB, O)
 	f := &Forwarder{
-		cfg:    cfg,
-		inWt:   transpose(w.InW, cfg.NumFeatures(), C),
-		inB:    append([]float32(nil), w.InB...),
-		embWt:  transpose(w.EmbW, cfg.EmbedDim, C),
-		embB:   append([]float32(nil), w.EmbB...),
-		out1Wt: transpose(w.Out1W, C, C),
-		out1B:  append([]float32(nil), w.Out1B...),
-		outWt:  transpose(w.OutW, C, O),
-		outB:   append([]float32(nil), w.OutB...),
+		cfg:   cfg,
+		inW:   newFwdMat(w.InW, cfg.NumFeatures(), C),
+		inB:   append([]float32(nil), w.InB...),
+		embWt: transpose(w.EmbW, cfg.EmbedDim, C),
+		embB:  append([]float32(nil), w.EmbB...),
+		out1W: newFwdMat(w.Out1W, C, C),
+		out1B: append([]float32(nil), w.Out1B...),
+		outW:  newFwdMat(w.OutW, C, O),
+		outB:  append([]float32(nil), w.OutB...),
 	}
 	for l := range w.Blocks {
 		b := &w.Blocks[l]
 		checkLen("ConvB", b.ConvB, 2*C)
 		checkLen("ResB", b.ResB, C)
 		checkLen("SkipB", b.SkipB, C)
-		res := transpose(b.ResW, C, C)
-		skip := transpose(b.SkipW, C, C)
 		f.blocks = append(f.blocks, fwdBlock{
 			condWt: transpose(b.CondW, C, C),
-			convWt: transpose(b.ConvW, K*C, 2*C),
+			convW:  newFwdMat(b.ConvW, K*C, 2*C),
 			convB:  append([]float32(nil), b.ConvB...),
-			rsWt:   append(res, skip...),
+			rsW:    newFwdMat(concatCols(b.ResW, b.SkipW, C, C, C), C, 2*C),
 			rsB:    append(append([]float32(nil), b.ResB...), b.SkipB...),
 		})
 	}
@@ -276,7 +302,7 @@ func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
 
 func (f *Forwarder) inputLayer(_ *fwdScratch, a, b int) {
 	C, F := f.cfg.Channels, f.cfg.NumFeatures()
-	gemm(f.h[a*C:b*C], f.feat[a*F:b*F], f.inWt, f.inB, b-a, F, C)
+	gemm(f.h[a*C:b*C], f.feat[a*F:b*F], &f.inW, f.inB, b-a)
 	clear(f.skp[a*C : b*C])
 }
 
@@ -309,7 +335,7 @@ func (f *Forwarder) block(ws *fwdScratch, l, a, b int) {
 			}
 		}
 		z := ws.z[:rows*2*C]
-		gemm(z, col, blk.convWt, blk.convB, rows, KC, 2*C)
+		gemm(z, col, &blk.convW, blk.convB, rows)
 		g := ws.g[:rows*C]
 		for r := 0; r < rows; r++ {
 			zr := z[r*2*C : (r+1)*2*C]
@@ -319,7 +345,7 @@ func (f *Forwarder) block(ws *fwdScratch, l, a, b int) {
 			}
 		}
 		rs := ws.rs[:rows*2*C]
-		gemm(rs, g, blk.rsWt, blk.rsB, rows, C, 2*C)
+		gemm(rs, g, &blk.rsW, blk.rsB, rows)
 		for r := 0; r < rows; r++ {
 			i := i0 + r
 			rr := rs[r*2*C : (r+1)*2*C]
@@ -354,11 +380,11 @@ func (f *Forwarder) head(ws *fwdScratch, pos []int, a, b int, logits []float32) 
 			}
 		}
 		o2 := ws.o2[:rows*C]
-		gemm(o2, o, f.out1Wt, f.out1B, rows, C, C)
+		gemm(o2, o, &f.out1W, f.out1B, rows)
 		for j := range o2 {
 			o2[j] = relu(o2[j])
 		}
-		gemm(logits[i0*O:(i0+rows)*O], o2, f.outWt, f.outB, rows, C, O)
+		gemm(logits[i0*O:(i0+rows)*O], o2, &f.outW, f.outB, rows)
 	}
 }
 
@@ -380,10 +406,12 @@ func dot(bias float32, x, w []float32) float32 {
 	return acc
 }
 
-// gemm computes dst[r*out+o] = dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
+// gemmGo computes dst[r*out+o] = dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
 // for rows r and outputs o, in blocks of 3 x 3 (bit-identical to dot: each
-// accumulator sees the same operations in the same order).
-func gemm(dst, x, wt, bias []float32, rows, in, out int) {
+// accumulator sees the same operations in the same order). It is the
+// portable kernel; gemm (gemm_amd64.go, gemm_noasm.go) dispatches to it or
+// to SIMD kernels that give the same bits.
+func gemmGo(dst, x, wt, bias []float32, rows, in, out int) {
 	if len(dst) < rows*out || len(x) < rows*in || len(wt) < out*in || len(bias) < out {
 		panic("ardm: gemm: buffer too small")
 	}

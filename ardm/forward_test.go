@@ -283,7 +283,7 @@ func TestGemmMatchesDot(t *testing.T) {
 			}
 		}
 		dst := make([]float32, rows*out)
-		gemm(dst, x, wt, bias, rows, in, out)
+		gemmGo(dst, x, wt, bias, rows, in, out)
 		for r := 0; r < rows; r++ {
 			for o := 0; o < out; o++ {
 				want := dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
