@@ -521,32 +521,87 @@ func TestQuantizationOverhead(t *testing.T) {
 }
 
 func TestOrder(t *testing.T) {
-	a := make([]int, 1000)
-	b := make([]int, 1000)
-	codingOrder(1, 2, 0, 1, a)
-	codingOrder(1, 2, 0, 1, b)
-	seen := make([]bool, len(a))
-	for i, v := range a {
-		if v != b[i] {
-			t.Fatal("order not deterministic")
+	for _, version := range []int{2, 3} {
+		a := make([]int, 1000)
+		b := make([]int, 1000)
+		codingOrder(version, 1, 2, 0, 1, a)
+		codingOrder(version, 1, 2, 0, 1, b)
+		seen := make([]bool, len(a))
+		for i, v := range a {
+			if v != b[i] {
+				t.Fatalf("version %d: order not deterministic", version)
+			}
+			if seen[v] {
+				t.Fatalf("version %d: not a permutation", version)
+			}
+			seen[v] = true
 		}
-		if seen[v] {
-			t.Fatal("not a permutation")
+		codingOrder(version, 1, 2, 0, 2, b)
+		same := 0
+		for i := range a {
+			if a[i] == b[i] {
+				same++
+			}
 		}
-		seen[v] = true
-	}
-	codingOrder(1, 2, 0, 2, b)
-	same := 0
-	for i := range a {
-		if a[i] == b[i] {
-			same++
+		if same > 20 {
+			t.Errorf("version %d: stages 1 and 2 share %d of 1000 positions", version, same)
 		}
 	}
-	if same > 20 {
-		t.Errorf("stages 1 and 2 share %d of 1000 positions", same)
+	// Pinned: a version's order must never change between releases, or
+	// its streams would no longer decode.
+	for _, tc := range []struct {
+		version int
+		want    string
+	}{
+		{2, "[5 3 1 0 4 6 7 2]"},
+		{3, "[2 6 4 0 3 7 5 1]"},
+	} {
+		c := make([]int, 8)
+		codingOrder(tc.version, 42, 3, 1, 2, c)
+		if got := fmt.Sprint(c); got != tc.want {
+			t.Errorf("version %d: order(42,3,1,2) = %s, pinned %s", tc.version, got, tc.want)
+		}
 	}
-	// Pinned: the order must never change between releases.
-	c := make([]int, 8)
-	codingOrder(42, 3, 1, 2, c)
-	t.Logf("order(42,3,1,2) = %v", c)
+}
+
+func TestStratifiedOrder(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 7, 8, 100, 1000, 16000} {
+		for _, off := range []int{0, n / 3, n - 1} {
+			d := make([]int, n)
+			StratifiedOrder(off, d)
+			seen := make([]bool, n)
+			for _, v := range d {
+				if v < 0 || v >= n || seen[v] {
+					t.Fatalf("n=%d off=%d: not a permutation: %v", n, off, d[:min(n, 20)])
+				}
+				seen[v] = true
+			}
+			if d[0] != off {
+				t.Errorf("n=%d off=%d: first position %d", n, off, d[0])
+			}
+			// Every prefix of t positions leaves no circular gap longer
+			// than 2n/t + 1.
+			for _, tt := range []int{2, 5, 16, 100, n / 2} {
+				if tt < 2 || tt > n {
+					continue
+				}
+				in := make([]bool, n)
+				for _, v := range d[:tt] {
+					in[v] = true
+				}
+				gap, run := 0, 0
+				for i := 0; i < 2*n; i++ {
+					if in[i%n] {
+						run = 0
+					} else {
+						run++
+						gap = max(gap, run)
+					}
+				}
+				if limit := 2*n/tt + 1; gap > limit {
+					t.Errorf("n=%d off=%d: the first %d positions leave a gap of %d > %d", n, off, tt, gap, limit)
+				}
+			}
+		}
+	}
 }

@@ -11,8 +11,11 @@
 // are S = 16/log2(b) base-b digits. For each stage s = 1..S:
 //
 //   - the order sigma is a permutation of 0..n-1 from PCG-DXSM seeded with
-//     (order seed, frame<<16 | channel<<8 | stage), shuffled by
-//     Fisher-Yates with Lemire's bounded draw (order.go);
+//     (order seed, frame<<16 | channel<<8 | stage) and Lemire's bounded
+//     draw (order.go): in version 3 the bit-reversed order of the
+//     positions rotated by one draw in [0, n) (StratifiedOrder: every
+//     prefix is spread evenly over the frame, which costs fewer bits at
+//     small budgets), in version 2 a Fisher-Yates shuffle;
 //   - Model.Policy(budget, n)[s-1] gives steps t_0=0 < ... < t_K=n; for
 //     each step one Model.Predict(s, t_k, values, mask, pos, probs) runs on
 //     the state values = x^(s) at revealed positions and x^(s-1)
@@ -69,13 +72,13 @@
 //     orders and precisions by estimated cost (floating point); the
 //     decoder uses only integers.
 //
-// # Stream format (version 2)
+// # Stream format (version 3; version 2 differs only in the coding order)
 //
 // All integers are little-endian. The header (73 bytes):
 //
 //	offset size field
 //	0      4    magic "ARDM"
-//	4      1    version (2)
+//	4      1    version (3; readers also accept 2)
 //	5      32   model content hash (Model.Hash); all zero: no model
 //	37     4    sample rate, Hz (1..2^30)
 //	41     1    channels (1..8)

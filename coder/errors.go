@@ -16,7 +16,7 @@ var ErrChecksum = errors.New("coder: checksum mismatch")
 type UnsupportedVersionError int
 
 func (e UnsupportedVersionError) Error() string {
-	return fmt.Sprintf("coder: unsupported stream version %d (this build reads version %d)", int(e), Version)
+	return fmt.Sprintf("coder: unsupported stream version %d (this build reads versions %d to %d)", int(e), MinVersion, Version)
 }
 
 // WrongModelError means the stream was coded with another model than the

@@ -9,8 +9,13 @@ import (
 	"github.com/ardm-dev/ardm/audio"
 )
 
-// Version is the stream version this package writes and reads.
-const Version = 2
+// Version is the stream version this package writes. It reads it and
+// every version from MinVersion up (they differ only in the coding order;
+// see codingOrder).
+const Version = 3
+
+// MinVersion is the oldest stream version this package reads.
+const MinVersion = 2
 
 // Magic starts every .ardm stream.
 const Magic = "ARDM"
@@ -113,7 +118,7 @@ func ReadHeader(r io.Reader) (*Header, error) {
 	if string(b[:4]) != Magic {
 		return nil, ErrMagic
 	}
-	if b[4] != Version {
+	if b[4] < MinVersion || b[4] > Version {
 		return nil, UnsupportedVersionError(b[4])
 	}
 	if n, err := io.ReadFull(r, b[5:]); err != nil {

@@ -20,13 +20,14 @@ type frameCodec struct {
 	zero    uint     // cdf: low bits of the 16 known zero (8-bit input)
 	budget  int
 	seed    uint64
+	version int // stream version: picks the coding order
 
 	mu       sync.Mutex
 	policies map[int][][]int
 }
 
-func newFrameCodec(m Model, depth, budget int, seed uint64) (*frameCodec, error) {
-	c := &frameCodec{m: m, depth: depth, budget: budget, seed: seed, policies: map[int][][]int{}}
+func newFrameCodec(m Model, version, depth, budget int, seed uint64) (*frameCodec, error) {
+	c := &frameCodec{m: m, version: version, depth: depth, budget: budget, seed: seed, policies: map[int][][]int{}}
 	if depth > 16 {
 		c.lowBits = depth - 16
 	}
@@ -201,7 +202,7 @@ func (c *frameCodec) encodeModel(dst []byte, x []int32, frame int64, ch int, sc 
 	}
 	syms := sc.syms[:0]
 	for s := 1; s <= c.coded; s++ {
-		codingOrder(c.seed, frame, ch, s, sc.order)
+		codingOrder(c.version, c.seed, frame, ch, s, sc.order)
 		clear(sc.mask)
 		bounds := pol[s-1]
 		shift := uint((c.S - s) * c.db)
@@ -276,7 +277,7 @@ func (c *frameCodec) decodeModel(p []byte, frame int64, ch int, dst []int32, sc 
 	}
 	clear(sc.values)
 	for s := 1; s <= c.coded; s++ {
-		codingOrder(c.seed, frame, ch, s, sc.order)
+		codingOrder(c.version, c.seed, frame, ch, s, sc.order)
 		clear(sc.mask)
 		bounds := pol[s-1]
 		shift := uint((c.S - s) * c.db)

@@ -6,20 +6,67 @@ import (
 )
 
 // codingOrder writes to dst (len n) the positions 0..n-1 in the order they
-// are revealed in one stage of one frame of one channel: dst[t] is the
-// position revealed t-th (sigma^-1(t) in the paper's notation). The order
-// is a Fisher-Yates shuffle driven by PCG-DXSM seeded with the stream's
-// order seed and (frame<<16 | channel<<8 | stage); the bounded draw is
-// Lemire's multiply-shift with rejection, written out here so the order
-// depends only on the PCG algorithm, never on a library's helper.
-func codingOrder(seed uint64, frame int64, channel, stage int, dst []int) {
+// are revealed in one stage of one frame of one channel of a stream of the
+// given version: dst[t] is the position revealed t-th (sigma^-1(t) in the
+// paper's notation). Both orders are driven by PCG-DXSM seeded with the
+// stream's order seed and (frame<<16 | channel<<8 | stage); the bounded
+// draw is Lemire's multiply-shift with rejection, written out here so the
+// order depends only on the PCG algorithm, never on a library's helper.
+//
+// Version 2: a uniformly random permutation (Fisher-Yates shuffle).
+// Version 3: the stratified order of StratifiedOrder, rotated by one
+// bounded draw in [0, n).
+func codingOrder(version int, seed uint64, frame int64, channel, stage int, dst []int) {
 	src := rand.NewPCG(seed, uint64(frame)<<16|uint64(channel&0xff)<<8|uint64(stage&0xff))
+	if version >= 3 {
+		if len(dst) > 0 {
+			StratifiedOrder(int(boundedRand(src, uint64(len(dst)))), dst)
+		}
+		return
+	}
 	for i := range dst {
 		dst[i] = i
 	}
 	for i := len(dst) - 1; i > 0; i-- {
 		j := boundedRand(src, uint64(i+1))
 		dst[i], dst[j] = dst[j], dst[i]
+	}
+}
+
+// StratifiedOrder writes to dst (len n) the positions 0..n-1 in
+// bit-reversed order, rotated by offset (0 <= offset < n): with m the
+// smallest power of two >= n, the indices i = 0..m-1 are taken in turn,
+// r = i with its log2(m) bits reversed, those with r >= n skipped, and
+// (r + offset) mod n is the next position. Every prefix of the order is
+// spread almost evenly over the frame (the first t positions leave gaps of
+// at most about 2n/t), so each step of a coding policy reveals positions
+// whose neighbours on both sides are already known, at the shortest
+// distances a set of that size allows; a uniformly random order leaves
+// some gaps several times longer. The model is order agnostic, so any
+// order is valid; this one costs fewer bits at a small budget.
+func StratifiedOrder(offset int, dst []int) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	if offset < 0 || offset >= n {
+		panic("coder: StratifiedOrder: offset out of range")
+	}
+	k := uint(bits.Len(uint(n - 1)))
+	t := 0
+	for i := 0; i < 1<<k; i++ {
+		r := int(bits.Reverse64(uint64(i)) >> (64 - k))
+		if k == 0 {
+			r = 0
+		}
+		if r < n {
+			r += offset
+			if r >= n {
+				r -= n
+			}
+			dst[t] = r
+			t++
+		}
 	}
 }
 

@@ -143,10 +143,10 @@ func TestCDFQuantizationOverhead(t *testing.T) {
 
 // TestCDFModelRequired: a 65536-way model without PredictCDF is refused.
 func TestCDFModelRequired(t *testing.T) {
-	if _, err := newFrameCodec(uniformModel{100, cdfBranching}, 16, 0, 1); err == nil {
+	if _, err := newFrameCodec(uniformModel{100, cdfBranching}, Version, 16, 0, 1); err == nil {
 		t.Fatal("a 65536-way model without PredictCDF was accepted")
 	}
-	if _, err := newFrameCodec(neighbourCDF{neighbourModel{100, cdfBranching, 1}}, 16, 0, 1); err != nil {
+	if _, err := newFrameCodec(neighbourCDF{neighbourModel{100, cdfBranching, 1}}, Version, 16, 0, 1); err != nil {
 		t.Fatal(err)
 	}
 }

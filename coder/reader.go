@@ -147,7 +147,7 @@ func NewReader(r io.Reader, m Model, opts ...Option) (*Reader, error) {
 	} else {
 		m = nil
 	}
-	codec, err := newFrameCodec(m, h.Format.BitDepth, h.Budget, h.OrderSeed)
+	codec, err := newFrameCodec(m, h.Version, h.Format.BitDepth, h.Budget, h.OrderSeed)
 	if err != nil {
 		return nil, err
 	}

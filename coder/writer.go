@@ -72,7 +72,7 @@ func NewWriter(w io.Writer, m Model, f audio.Format, total int64, opts ...Option
 	if err := h.check(); err != nil {
 		return nil, fmt.Errorf("coder: %v", err)
 	}
-	codec, err := newFrameCodec(m, f.BitDepth, o.budget, o.seed)
+	codec, err := newFrameCodec(m, Version, f.BitDepth, o.budget, o.seed)
 	if err != nil {
 		return nil, err
 	}

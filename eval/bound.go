@@ -221,12 +221,13 @@ func meanStat(v []float64) Stat {
 
 // PolicyBound is the cost of coding 16-bit PCM under the model's policy
 // for budget network calls per frame and channel (0: one per position),
-// before quantisation: each frame's positions are revealed in a seeded
-// random order, one network call per policy step, and every digit costs
-// -log2 p under the call of the step that reveals it. This is what the
-// coder pays for the model-coded bits, up to the integer frequencies and
-// the stream's headers (the coder draws its own order; the expected cost
-// is the same).
+// before quantisation: each frame's positions are revealed in the coder's
+// stratified order (coder.StratifiedOrder) with a seeded random rotation,
+// one network call per policy step, and every digit costs -log2 p under
+// the call of the step that reveals it. This is what the coder pays for
+// the model-coded bits, up to the integer frequencies and the stream's
+// headers (the coder draws its own rotation; the expected cost is the
+// same).
 //
 // It returns bits per sample, in total and per stage, and the number of
 // network calls made.
@@ -258,10 +259,7 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 			sc.size(n)
 			for s := 1; s <= S; s++ {
 				rng := rand.New(rand.NewPCG(seed, streamID(name, c, f, s)))
-				for i := range sc.perm {
-					sc.perm[i] = i
-				}
-				rng.Shuffle(n, func(i, j int) { sc.perm[i], sc.perm[j] = sc.perm[j], sc.perm[i] })
+				coder.StratifiedOrder(rng.IntN(n), sc.perm)
 				clear(sc.mask)
 				for i, v := range x {
 					sc.values[i] = audio.StageValue(v, b, s-1)
