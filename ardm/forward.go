@@ -337,13 +337,7 @@ func (f *Forwarder) block(ws *fwdScratch, l, a, b int) {
 		z := ws.z[:rows*2*C]
 		gemm(z, col, &blk.convW, blk.convB, rows)
 		g := ws.g[:rows*C]
-		for r := 0; r < rows; r++ {
-			zr := z[r*2*C : (r+1)*2*C]
-			gr := g[r*C : (r+1)*C]
-			for j := range gr {
-				gr[j] = float32(tanhDet(zr[j]) * sigmoidDet(zr[C+j]))
-			}
-		}
+		gate(g, z, rows, C)
 		rs := ws.rs[:rows*2*C]
 		gemm(rs, g, &blk.rsW, blk.rsB, rows)
 		for r := 0; r < rows; r++ {

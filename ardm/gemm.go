@@ -8,9 +8,9 @@ package ardm
 // instructions (never a fused multiply-add), which round exactly as the
 // scalar ones do.
 
-// Kernel levels, in increasing speed; gemmLevel selects the one gemm uses
-// (at most gemmMaxLevel, the best this machine runs; tests lower it to
-// check each kernel).
+// Kernel levels, in increasing speed; gemmLevel selects the one gemm and
+// gate (gate.go) use (at most gemmMaxLevel, the best this machine runs;
+// tests lower it to check each kernel).
 const (
 	gemmLevelGo  = iota // portable Go (gemmGo)
 	gemmLevelSSE        // amd64 SSE: 4 outputs per vector

@@ -19,6 +19,26 @@ const (
 	expLn2Lo = 1.90821492927058770002e-10 // ln 2 - expLn2Hi
 	expLog2e = 1.44269504088896338700e+00
 	expMax   = 700.0 // exp(700) < MaxFloat64; callers never need more
+
+	// expDet's Taylor coefficients 1/n! (the SIMD gate kernels load the
+	// same float64 values, see gate_amd64.go).
+	expC12 = 1.0 / 479001600
+	expC11 = 1.0 / 39916800
+	expC10 = 1.0 / 3628800
+	expC9  = 1.0 / 362880
+	expC8  = 1.0 / 40320
+	expC7  = 1.0 / 5040
+	expC6  = 1.0 / 720
+	expC5  = 1.0 / 120
+	expC4  = 1.0 / 24
+	expC3  = 1.0 / 6
+	expC2  = 0.5
+	expC1  = 1
+	expC0  = 1
+
+	// tanhDet's branch bounds.
+	tanhSmall = 1e-4
+	tanhBig   = 20
 )
 
 // expDet returns e^x for x clamped to [-expMax, expMax], deterministically.
@@ -37,19 +57,19 @@ func expDet(x float64) float64 {
 	r = r - float64(k*expLn2Lo)
 	// |r| <= ln2/2 (plus rounding); Taylor series to degree 12:
 	// truncation error r^13/13! < 1e-15 relative.
-	p := 1.0 / 479001600
-	p = float64(p*r) + 1.0/39916800
-	p = float64(p*r) + 1.0/3628800
-	p = float64(p*r) + 1.0/362880
-	p = float64(p*r) + 1.0/40320
-	p = float64(p*r) + 1.0/5040
-	p = float64(p*r) + 1.0/720
-	p = float64(p*r) + 1.0/120
-	p = float64(p*r) + 1.0/24
-	p = float64(p*r) + 1.0/6
-	p = float64(p*r) + 0.5
-	p = float64(p*r) + 1
-	p = float64(p*r) + 1
+	p := float64(expC12)
+	p = float64(p*r) + expC11
+	p = float64(p*r) + expC10
+	p = float64(p*r) + expC9
+	p = float64(p*r) + expC8
+	p = float64(p*r) + expC7
+	p = float64(p*r) + expC6
+	p = float64(p*r) + expC5
+	p = float64(p*r) + expC4
+	p = float64(p*r) + expC3
+	p = float64(p*r) + expC2
+	p = float64(p*r) + expC1
+	p = float64(p*r) + expC0
 	// Scale by 2^k (|k| <= 1010, so 2^k is a normal float64 when split in two).
 	ki := int64(k)
 	h := ki / 2
@@ -60,7 +80,10 @@ func expDet(x float64) float64 {
 func pow2(k int64) float64 { return math.Float64frombits(uint64(k+1023) << 52) }
 
 // tanhDet returns tanh(x) rounded to float32, deterministically.
-func tanhDet(x float32) float32 {
+func tanhDet(x float32) float32 { return float32(tanh64(x)) }
+
+// tanh64 is tanhDet before its rounding to float32.
+func tanh64(x float32) float64 {
 	a := float64(x)
 	neg := a < 0
 	if neg {
@@ -68,10 +91,10 @@ func tanhDet(x float32) float32 {
 	}
 	var t float64
 	switch {
-	case a < 1e-4:
+	case a < tanhSmall:
 		// tanh a = a - a^3/3 + ...; the cubic term is below 2^-26 relative.
 		t = a
-	case a > 20:
+	case a > tanhBig:
 		t = 1
 	default:
 		e := expDet(2 * a)
@@ -80,13 +103,14 @@ func tanhDet(x float32) float32 {
 	if neg {
 		t = -t
 	}
-	return float32(t)
+	return t
 }
 
 // sigmoidDet returns 1/(1+e^-x) rounded to float32, deterministically.
-func sigmoidDet(x float32) float32 {
-	return float32(1 / (1 + expDet(-float64(x))))
-}
+func sigmoidDet(x float32) float32 { return float32(sigmoid64(x)) }
+
+// sigmoid64 is sigmoidDet before its rounding to float32.
+func sigmoid64(x float32) float64 { return 1 / (1 + expDet(-float64(x))) }
 
 // softmaxDet writes the softmax of logits into dst (same length, at most
 // 256) in a fixed order, deterministically. Every entry is positive (at
