@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ardm-dev/ardm/audio"
+	"github.com/ardm-dev/ardm/coder"
 )
 
 // Stream tags keep the random streams of training apart (the batcher uses
@@ -46,6 +47,7 @@ type Trainer struct {
 	st    *TrainState
 	ng    *netGraph
 	crops [][]int16
+	order []int   // scratch: a stratified order of one crop
 	wall  float64 // seconds before this session
 	start time.Time
 }
@@ -97,6 +99,7 @@ func newTrainer(m *Model, st *TrainState, src BatchSource) (*Trainer, error) {
 		return nil, err
 	}
 	tr := &Trainer{opts: o, src: src, model: m, st: st, ng: ng, wall: m.Info.WallSeconds, start: time.Now()}
+	tr.order = make([]int, o.Crop)
 	tr.crops = make([][]int16, o.Batch)
 	for i := range tr.crops {
 		tr.crops[i] = make([]int16, o.Crop)
@@ -188,6 +191,14 @@ func (tr *Trainer) prepare(step int) []example {
 		s := 1 + rng.IntN(S)
 		t := rng.IntN(T)
 		perm := rng.Perm(T)
+		if o.MaskOrder == MaskStratified || (o.MaskOrder == MaskMixed && rng.IntN(2) == 0) {
+			// perm[i] < t must select the first t positions of the
+			// stratified order: perm becomes the rank of each position.
+			coder.StratifiedOrder(rng.IntN(T), tr.order)
+			for k, p := range tr.order {
+				perm[p] = k
+			}
+		}
 		exs[bi] = example{s, t}
 		ng.spec.stage[bi] = s
 		w := float32(1 / (float64(T-t) * math.Ln2 * float64(o.Batch)))

@@ -8,24 +8,38 @@ const (
 	ScheduleCosine   = "cosine"   // linear warm-up, then cosine decay to MinLRFrac*LR at Steps
 )
 
+// Mask orders: how a training example picks its t revealed positions.
+const (
+	// MaskRandom reveals a uniformly random set (the paper's order-agnostic
+	// objective; "" means the same).
+	MaskRandom = "random"
+	// MaskStratified reveals the first t positions of the coder's
+	// stratified order (coder.StratifiedOrder) with a random rotation: the
+	// masks the coder (stream version 3) really shows the model.
+	MaskStratified = "stratified"
+	// MaskMixed picks one of the two per example, with probability 1/2.
+	MaskMixed = "mixed"
+)
+
 // TrainOptions are the hyperparameters of a training run. They are stored
 // in training checkpoints; a resumed run keeps them (only Steps may grow).
 type TrainOptions struct {
-	Batch     int     `json:"batch"`       // examples per step
-	Crop      int     `json:"crop"`        // samples per example
-	Steps     int     `json:"steps"`       // total optimizer steps
-	LR        float64 `json:"lr"`          // peak learning rate
-	Warmup    int     `json:"warmup"`      // linear warm-up steps
-	Schedule  string  `json:"schedule"`    // ScheduleConstant or ScheduleCosine
-	MinLRFrac float64 `json:"min_lr_frac"` // cosine floor as a fraction of LR
-	Beta1     float64 `json:"beta1"`       // Adam
-	Beta2     float64 `json:"beta2"`       // Adam
-	Eps       float64 `json:"eps"`         // Adam
-	ClipNorm  float64 `json:"clip_norm"`   // global gradient norm clip (0: off)
-	EMADecay  float64 `json:"ema_decay"`   // decay of the weight average used for inference
-	GainAugDB float64 `json:"gain_aug_db"` // random gain, log-uniform in +-GainAugDB dB (0: off)
-	LtDecay   float64 `json:"lt_decay"`    // L_t moving average: weight of a new sample is max(1/count, LtDecay)
-	Seed      uint64  `json:"seed"`        // every random choice of the run
+	Batch     int     `json:"batch"`                // examples per step
+	Crop      int     `json:"crop"`                 // samples per example
+	Steps     int     `json:"steps"`                // total optimizer steps
+	LR        float64 `json:"lr"`                   // peak learning rate
+	Warmup    int     `json:"warmup"`               // linear warm-up steps
+	Schedule  string  `json:"schedule"`             // ScheduleConstant or ScheduleCosine
+	MinLRFrac float64 `json:"min_lr_frac"`          // cosine floor as a fraction of LR
+	Beta1     float64 `json:"beta1"`                // Adam
+	Beta2     float64 `json:"beta2"`                // Adam
+	Eps       float64 `json:"eps"`                  // Adam
+	ClipNorm  float64 `json:"clip_norm"`            // global gradient norm clip (0: off)
+	EMADecay  float64 `json:"ema_decay"`            // decay of the weight average used for inference
+	GainAugDB float64 `json:"gain_aug_db"`          // random gain, log-uniform in +-GainAugDB dB (0: off)
+	LtDecay   float64 `json:"lt_decay"`             // L_t moving average: weight of a new sample is max(1/count, LtDecay)
+	Seed      uint64  `json:"seed"`                 // every random choice of the run
+	MaskOrder string  `json:"mask_order,omitempty"` // MaskRandom (or ""), MaskStratified or MaskMixed
 }
 
 // DefaultTrainOptions returns the defaults of `ardm train`.
@@ -78,6 +92,8 @@ func (o TrainOptions) Validate() error {
 		return fmt.Errorf("ardm: gain augmentation %g dB out of range [0, 60]", o.GainAugDB)
 	case !(o.LtDecay > 0 && o.LtDecay <= 1):
 		return fmt.Errorf("ardm: L_t decay %g out of range (0, 1]", o.LtDecay)
+	case o.MaskOrder != "" && o.MaskOrder != MaskRandom && o.MaskOrder != MaskStratified && o.MaskOrder != MaskMixed:
+		return fmt.Errorf("ardm: unknown mask order %q (want %q, %q or %q)", o.MaskOrder, MaskRandom, MaskStratified, MaskMixed)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/ardm-dev/ardm/coder"
 	"github.com/ardm-dev/ardm/datasets"
 )
 
@@ -342,4 +343,77 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	if saved.Hash() != full.Model().Hash() || saved.Info.Steps != 12 {
 		t.Fatalf("final checkpoint: steps %d, hash match %v", saved.Info.Steps, saved.Hash() == full.Model().Hash())
 	}
+}
+
+// TestMaskOrder checks which positions a training example reveals under
+// each mask order: with MaskStratified every example's revealed set is a
+// prefix of the coder's stratified order (evenly spread), with MaskRandom
+// it is not in general, and MaskMixed gives both.
+func TestMaskOrder(t *testing.T) {
+	cfg := tinyConfig()
+	clips := testClips(6, 600, 3)
+	for _, tc := range []struct {
+		order               string
+		wantStrat, wantRand bool // some example of each kind expected
+	}{
+		{MaskRandom, false, true},
+		{MaskStratified, true, false},
+		{MaskMixed, true, true},
+	} {
+		opts := tinyTrainOptions(1)
+		opts.Crop, opts.Batch, opts.MaskOrder = 256, 16, tc.order
+		tr, err := NewTrainer(cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, opts.Seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		strat, random := 0, 0
+		for step := 0; step < 4; step++ {
+			exs := tr.prepare(step)
+			for bi, ex := range exs {
+				T := opts.Crop
+				if ex.t < 8 || ex.t > T-8 {
+					continue // too few revealed (or hidden) to tell
+				}
+				revealed := make([]bool, T)
+				for i := range revealed {
+					revealed[i] = tr.ng.spec.weight[bi*T+i] == 0
+				}
+				if isStratifiedPrefix(revealed, ex.t) {
+					strat++
+				} else {
+					random++
+				}
+			}
+		}
+		tr.Close()
+		if (strat > 0) != tc.wantStrat || (random > 0) != tc.wantRand {
+			t.Errorf("%s: %d stratified and %d random masks", tc.order, strat, random)
+		}
+	}
+	bad := tinyTrainOptions(1)
+	bad.MaskOrder = "sorted"
+	if bad.Validate() == nil {
+		t.Error("unknown mask order accepted")
+	}
+}
+
+// isStratifiedPrefix reports whether the t revealed positions are the
+// first t of coder.StratifiedOrder for some rotation.
+func isStratifiedPrefix(revealed []bool, t int) bool {
+	n := len(revealed)
+	order := make([]int, n)
+	for off := 0; off < n; off++ {
+		coder.StratifiedOrder(off, order)
+		ok := true
+		for _, p := range order[:t] {
+			if !revealed[p] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

@@ -25,6 +25,7 @@ type trainOptions struct {
 	Resume          bool
 	CheckpointEvery int
 	MemLimitGiB     float64
+	maskOrderSet    bool // --mask-order given: overrides the checkpoint's on --resume
 	cfg             ardm.Config
 	train           ardm.TrainOptions
 }
@@ -55,6 +56,7 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.train.Batch, "batch", t.Batch, "examples per step")
 	f.IntVar(&o.train.Crop, "crop", t.Crop, "samples per example (random crops of the clips)")
 	f.IntVar(&o.train.Steps, "steps", t.Steps, "total optimizer steps (with --resume: extends the run if larger)")
+	f.StringVar(&o.train.MaskOrder, "mask-order", ardm.MaskRandom, "how an example picks its revealed positions: random (the paper), stratified (the order the coder uses) or mixed (either, half the time); may change on --resume, to fine-tune for the coder's order")
 	f.Float64Var(&o.train.LR, "lr", t.LR, "peak learning rate (Adam)")
 	f.IntVar(&o.train.Warmup, "warmup", t.Warmup, "linear learning-rate warm-up steps")
 	f.StringVar(&o.train.Schedule, "schedule", t.Schedule, "learning-rate schedule after warm-up: constant or cosine")
@@ -108,6 +110,12 @@ Example:
 			}
 			if opts.MemLimitGiB <= 0 {
 				return usageErr("--mem-limit must be positive")
+			}
+			opts.maskOrderSet = cmd.Flags().Changed("mask-order")
+			switch opts.train.MaskOrder {
+			case ardm.MaskRandom, ardm.MaskStratified, ardm.MaskMixed:
+			default:
+				return usageErr("--mask-order %q: want random, stratified or mixed", opts.train.MaskOrder)
 			}
 			if opts.Resume {
 				for _, name := range fixedOnResume {
@@ -168,6 +176,9 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 		}
 		if st == nil {
 			return fmt.Errorf("%s has no training state (an exported model cannot be resumed)", opts.Out)
+		}
+		if opts.maskOrderSet {
+			st.Options.MaskOrder = opts.train.MaskOrder
 		}
 		o := st.Options
 		steps := 0
