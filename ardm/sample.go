@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/ardm-dev/ardm/coder"
 )
 
 // Generation and likelihood under a budget.
 //
 // Both walk the stages from coarse to fine. For each stage a permutation
-// sigma of the n positions is drawn from the seed; for each policy step
+// sigma of the n positions is drawn from the seed: the coder's stratified
+// order (coder.StratifiedOrder, the order stream version 3 codes in) with
+// a random rotation, so that every step's positions have revealed
+// neighbours on both sides; for each policy step
 // [t_k, t_{k+1}) the network runs once with the t_k positions sigma[:t_k]
 // revealed, and the positions sigma[t_k:t_{k+1}] get their digit: sampled
 // from the predicted distribution (Generate), or scored (StageBits).
@@ -57,6 +62,7 @@ func (p *Predictor) stageWalk(ctx context.Context, x []uint16, opt GenerateOptio
 	values := make([]uint16, n)
 	mask := make([]bool, n)
 	probs := make([]float32, 0, n*b)
+	order := make([]int, n)
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed5a3b1e))
 	done := 0
 	for s := first; s <= S; s++ {
@@ -74,7 +80,7 @@ func (p *Predictor) stageWalk(ctx context.Context, x []uint16, opt GenerateOptio
 			values[i] = keepTopBits(v, (s-1)*db)
 			mask[i] = false
 		}
-		order := rng.Perm(n)
+		coder.StratifiedOrder(rng.IntN(n), order)
 		steps := policy[s-1]
 		for k := 0; k+1 < len(steps); k++ {
 			if err := ctx.Err(); err != nil {

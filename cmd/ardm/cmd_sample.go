@@ -44,9 +44,10 @@ func newSampleCmd() *cobra.Command {
 		Use:   "sample --model M -n N --budget K --out-dir D",
 		Short: "Generate 16-bit audio from nothing with a model under a budget of network calls",
 		Long: `sample generates N clips unconditionally: stage by stage, coarse to fine, it
-reveals the positions of each policy step in a random order and samples
-their digits from the model (one network call per step; the steps come
-from the budget dynamic program, see ardm policy).
+reveals the positions of each policy step in the coder's stratified order
+(evenly spread, randomly rotated) and samples their digits from the model
+(one network call per step; the steps come from the budget dynamic
+program, see ardm policy).
 
 Inputs: --model, -n (clips), --budget (calls per clip), --length (samples,
 default the model's frame length), --seed (clip i uses seed+i).

@@ -77,8 +77,10 @@ func newTrainCmd() *cobra.Command {
 		Short: "Train an Upscale ARDM on prepared shards",
 		Long: `train optimises an Upscale ARDM (doc of package ardm) on random crops of the
 clips of a shard directory: each example draws a stage, a number t of
-revealed positions and a random order; the loss is the unbiased estimate of
-that stage's bound. Adam with warm-up, gradient clipping and an exponential
+revealed positions and which ones (--mask-order: a random set, as in the
+paper, or a prefix of the stratified order the coder reveals positions in,
+which is what the model meets when it compresses); the loss is the
+unbiased estimate of that stage's bound. Adam with warm-up, gradient clipping and an exponential
 moving average of the weights (the inference weights); the expected loss
 per position L_t is tracked per stage and revealed fraction for the budget
 policy. Every random choice comes from --seed: one seed reproduces the run
