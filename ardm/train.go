@@ -48,6 +48,7 @@ type Trainer struct {
 	ng    *netGraph
 	crops [][]int16
 	order []int   // scratch: a stratified order of one crop
+	stop  int     // StopAt: Run ends after this step (0: at Steps)
 	wall  float64 // seconds before this session
 	start time.Time
 }
@@ -106,6 +107,11 @@ func newTrainer(m *Model, st *TrainState, src BatchSource) (*Trainer, error) {
 	}
 	return tr, nil
 }
+
+// StopAt makes Run return (saving the checkpoint) once step has been
+// done, short of Steps: the schedule still runs to Steps, so a later
+// resume continues the same run exactly. 0 removes the stop.
+func (tr *Trainer) StopAt(step int) { tr.stop = step }
 
 // Close releases the graph.
 func (tr *Trainer) Close() { tr.ng.close() }
@@ -317,7 +323,11 @@ func (tr *Trainer) trackLt(exs []example) {
 // end. report, if not nil, sees every step. When ctx is cancelled it saves
 // a checkpoint and returns ctx.Err().
 func (tr *Trainer) Run(ctx context.Context, path string, every int, report func(StepStats)) error {
-	for tr.st.Step < tr.opts.Steps {
+	end := tr.opts.Steps
+	if tr.stop > 0 && tr.stop < end {
+		end = tr.stop
+	}
+	for tr.st.Step < end {
 		if err := ctx.Err(); err != nil {
 			if path != "" {
 				if serr := tr.Save(path); serr != nil {

@@ -25,7 +25,9 @@ type trainOptions struct {
 	Resume          bool
 	CheckpointEvery int
 	MemLimitGiB     float64
+	StopAt          int
 	maskOrderSet    bool // --mask-order given: overrides the checkpoint's on --resume
+	stepsSet        bool // --steps given: may extend the run on --resume
 	cfg             ardm.Config
 	train           ardm.TrainOptions
 }
@@ -56,6 +58,7 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.train.Batch, "batch", t.Batch, "examples per step")
 	f.IntVar(&o.train.Crop, "crop", t.Crop, "samples per example (random crops of the clips)")
 	f.IntVar(&o.train.Steps, "steps", t.Steps, "total optimizer steps (with --resume: extends the run if larger)")
+	f.IntVar(&o.StopAt, "stop-at", 0, "stop after this step, checkpoint written, as if interrupted there (the schedule still runs to --steps; continue with --resume); 0: run to --steps")
 	f.StringVar(&o.train.MaskOrder, "mask-order", ardm.MaskRandom, "how an example picks its revealed positions: random (the paper), stratified (the order the coder uses) or mixed (either, half the time); may change on --resume, to fine-tune for the coder's order")
 	f.Float64Var(&o.train.LR, "lr", t.LR, "peak learning rate (Adam)")
 	f.IntVar(&o.train.Warmup, "warmup", t.Warmup, "linear learning-rate warm-up steps")
@@ -110,10 +113,14 @@ Example:
 			if opts.CheckpointEvery < 0 {
 				return usageErr("--checkpoint-every must not be negative")
 			}
+			if opts.StopAt < 0 {
+				return usageErr("--stop-at must not be negative")
+			}
 			if opts.MemLimitGiB <= 0 {
 				return usageErr("--mem-limit must be positive")
 			}
 			opts.maskOrderSet = cmd.Flags().Changed("mask-order")
+			opts.stepsSet = cmd.Flags().Changed("steps")
 			switch opts.train.MaskOrder {
 			case ardm.MaskRandom, ardm.MaskStratified, ardm.MaskMixed:
 			default:
@@ -184,7 +191,7 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 		}
 		o := st.Options
 		steps := 0
-		if opts.train.Steps > o.Steps {
+		if opts.stepsSet && opts.train.Steps > o.Steps {
 			steps = opts.train.Steps
 		}
 		tr, err = ardm.ResumeTrainer(m, st, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed), steps)
@@ -200,13 +207,18 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 	}
 	defer tr.Close()
 	tr.SetData(opts.Data+" ("+opts.Split+")", len(samples))
+	tr.StopAt(opts.StopAt)
 
 	o := tr.Options()
 	cfg := tr.Model().Config()
 	start := tr.StepsDone()
 	logf("train: %d clips, b=%d, %d channels x %d layers (%d parameters), batch %d x crop %d, steps %d..%d, seed %d",
 		len(samples), cfg.Branching, cfg.Channels, cfg.Layers, ardm.NumParams(cfg), o.Batch, o.Crop, start, o.Steps, o.Seed)
-	p := newProgress("train", o.Steps-start)
+	end := o.Steps
+	if opts.StopAt > 0 && opts.StopAt < end {
+		end = opts.StopAt
+	}
+	p := newProgress("train", max(0, end-start))
 	t0 := time.Now()
 	var last ardm.StepStats
 	err = tr.Run(ctx, opts.Out, opts.CheckpointEvery, func(s ardm.StepStats) {
@@ -222,6 +234,9 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 			logf("train: interrupted; checkpoint with %d steps saved to %s (continue with --resume)", tr.StepsDone(), opts.Out)
 		}
 		return err
+	}
+	if tr.StepsDone() < o.Steps {
+		logf("train: stopped at step %d of %d (--stop-at); checkpoint saved to %s (continue with --resume)", tr.StepsDone(), o.Steps, opts.Out)
 	}
 	m := tr.Model()
 	if opts.Export != "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/datasets"
 )
 
@@ -99,5 +100,57 @@ func TestTrainCommand(t *testing.T) {
 	}
 	if code, _, _ := runCapture(t, "train", "--out", part); code != exitUsage {
 		t.Errorf("missing --data: exit %d", code)
+	}
+}
+
+// TestTrainStopAtAndMaskOrder: --stop-at stops a run where Ctrl-C would,
+// without shortening its schedule, so --resume gives the uninterrupted
+// run's model; --mask-order may change on --resume and is recorded.
+func TestTrainStopAtAndMaskOrder(t *testing.T) {
+	data := trainShards(t)
+	dir := t.TempDir()
+	tiny := []string{"--data", data, "--channels", "4", "--layers", "2", "--dilation-cycle", "2", "--embed-dim", "4",
+		"--frame-len", "1000", "--crop", "128", "--batch", "2", "--lr", "3e-3", "--warmup", "2", "--seed", "3",
+		"--schedule", "cosine", "--steps", "9", "--features", "1", "--json"}
+	full := filepath.Join(dir, "full.ardmm")
+	if code, _, stderr := runCapture(t, append([]string{"train", "--out", full}, tiny...)...); code != 0 {
+		t.Fatalf("train exit %d: %s", code, stderr)
+	}
+	part := filepath.Join(dir, "part.ardmm")
+	code, _, stderr := runCapture(t, append([]string{"train", "--out", part, "--stop-at", "4"}, tiny...)...)
+	if code != 0 || !strings.Contains(stderr, "stopped at step 4 of 9") {
+		t.Fatalf("--stop-at: exit %d, stderr %s", code, stderr)
+	}
+	if m, err := loadModel(part); err != nil || m.Info.Steps != 4 {
+		t.Fatalf("stopped checkpoint: %v", err)
+	}
+	if code, _, stderr := runCapture(t, "train", "--data", data, "--out", part, "--resume", "--json"); code != 0 {
+		t.Fatalf("resume exit %d: %s", code, stderr)
+	}
+	a, errA := loadModel(full)
+	b, errB := loadModel(part)
+	if errA != nil || errB != nil || a.Hash() != b.Hash() {
+		t.Fatalf("stop-at + resume differs from the uninterrupted cosine run (%v %v)", errA, errB)
+	}
+
+	// Switch the mask order of a stopped run.
+	sw := filepath.Join(dir, "switch.ardmm")
+	if code, _, stderr := runCapture(t, append([]string{"train", "--out", sw, "--stop-at", "4"}, tiny...)...); code != 0 {
+		t.Fatalf("train exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCapture(t, "train", "--data", data, "--out", sw, "--resume", "--mask-order", "stratified", "--json"); code != 0 {
+		t.Fatalf("resume with --mask-order: exit %d: %s", code, stderr)
+	}
+	_, st, err := ardm.LoadCheckpoint(sw)
+	if err != nil || st.Options.MaskOrder != ardm.MaskStratified || st.Step != 9 {
+		t.Fatalf("switched run: %v %+v", err, st)
+	}
+	if m, _ := loadModel(sw); m.Hash() == a.Hash() {
+		t.Error("stratified masks after step 4 gave the same model as random ones")
+	}
+	for _, bad := range [][]string{{"--stop-at", "-1"}, {"--mask-order", "sorted"}} {
+		if code, _, _ := runCapture(t, append([]string{"train", "--out", filepath.Join(dir, "x.ardmm")}, append(tiny, bad...)...)...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", bad, code, exitUsage)
+		}
 	}
 }
