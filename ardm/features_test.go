@@ -84,6 +84,16 @@ func TestInterpFeatures(t *testing.T) {
 				return (-at(v, i-2)+4*at(v, i-1)+4*at(v, i+1)-at(v, i+2))/6 - v[i]
 			}
 			clip := func(x float64) float64 { return math.Max(-4, math.Min(4, x)) }
+			// nearest is the closest revealed position beyond i in
+			// direction dir (-1 or 1), or -1.
+			nearest := func(i, dir int) int {
+				for j := i + dir; j >= 0 && j < n; j += dir {
+					if tc.mask[j] {
+						return j
+					}
+				}
+				return -1
+			}
 			for i := 0; i < n; i++ {
 				p1 := (at(a, i-1) + at(a, i+1)) / 2
 				p3 := (3*at(a, i-3) - 18*at(a, i-2) + 45*at(a, i-1) + 45*at(a, i+1) - 18*at(a, i+2) + 3*at(a, i+3)) / 60
@@ -94,19 +104,7 @@ func TestInterpFeatures(t *testing.T) {
 					ss += e * e
 				}
 				r := math.Sqrt(ss / float64(hi-lo))
-				l, rr := -1, -1
-				for j := i - 1; j >= 0; j-- {
-					if tc.mask[j] {
-						l = j
-						break
-					}
-				}
-				for j := i + 1; j < n; j++ {
-					if tc.mask[j] {
-						rr = j
-						break
-					}
-				}
+				l, rr := nearest(i, -1), nearest(i, 1)
 				pn, close := a[i], 0.0
 				switch {
 				case l >= 0 && rr >= 0:
@@ -119,19 +117,7 @@ func TestInterpFeatures(t *testing.T) {
 				}
 				cubic := 0.0
 				if l >= 0 && rr >= 0 {
-					l2, r2 := -1, -1
-					for j := l - 1; j >= 0; j-- {
-						if tc.mask[j] {
-							l2 = j
-							break
-						}
-					}
-					for j := rr + 1; j < n; j++ {
-						if tc.mask[j] {
-							r2 = j
-							break
-						}
-					}
+					l2, r2 := nearest(l, -1), nearest(rr, 1)
 					if l2 >= 0 && r2 >= 0 && i-l2 <= 64 && r2-i <= 64 {
 						pts := []int{l2, l, rr, r2}
 						p := 0.0
