@@ -12,8 +12,9 @@
 // # Network (the one definition; training graph and inference kernels
 // both implement exactly this)
 //
-// Input: Features (features.go) gives NumFeatures values per position from
-// the stage, the values and the mask; Embedding gives the revealed-fraction
+// Input: Features (features.go) gives Config.NumFeatures() values per
+// position from the stage, the values and the mask (feature set 0: six
+// level-normalised values; set 1 adds seven interpolation features); Embedding gives the revealed-fraction
 // embedding emb (EmbedDim) for t revealed of n positions. With C channels:
 //
 //	e   = tanh(emb·EmbW + EmbB)                      (C)
@@ -34,7 +35,10 @@
 // # Objective
 //
 // Per example: draw a stage s, t ~ U{0..n-1} and a permutation sigma of the
-// n positions; mask = sigma < t. Loss = -(n/(n-t)) * sum over unrevealed i
+// n positions; mask = sigma < t. sigma is uniformly random (the paper), or
+// with TrainOptions.MaskOrder the coder's stratified order
+// (coder.StratifiedOrder) randomly rotated, the masks the coder shows the
+// model. Loss = -(n/(n-t)) * sum over unrevealed i
 // of log p(digit_s(x_i) | input), which divided by n ln 2 is an unbiased
 // estimate of stage s's bound in bits per sample; the total bound is the sum
 // over stages.
