@@ -14,8 +14,9 @@
 //
 // Input: Features (features.go) gives Config.NumFeatures() values per
 // position from the stage, the values and the mask (feature set 0: six
-// level-normalised values; set 1 adds seven interpolation features); Embedding gives the revealed-fraction
-// embedding emb (EmbedDim) for t revealed of n positions. With C channels:
+// level-normalised values; set 1 adds seven interpolation features);
+// Embedding gives the revealed-fraction embedding emb (EmbedDim) for t
+// revealed of n positions. With C channels:
 //
 //	e   = tanh(emb·EmbW + EmbB)                      (C)
 //	h_0 = feat·InW + InB                             (n, C) no activation
