@@ -2,12 +2,14 @@ package coder
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/ardm-dev/ardm/audio"
@@ -603,5 +605,20 @@ func TestStratifiedOrder(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestCoderKindJSON(t *testing.T) {
+	b, err := json.Marshal(FrameInfo{Coders: []CoderKind{CoderModel, CoderLPC, CoderConstant}})
+	if err != nil || !strings.Contains(string(b), `"coders":["model","lpc","constant"]`) {
+		t.Fatalf("%s, %v", b, err)
+	}
+	var f FrameInfo
+	if err := json.Unmarshal(b, &f); err != nil || len(f.Coders) != 3 || f.Coders[1] != CoderLPC {
+		t.Fatalf("round trip: %v %+v", err, f)
+	}
+	var k CoderKind
+	if err := k.UnmarshalText([]byte("zip")); err == nil {
+		t.Error("unknown coder name accepted")
 	}
 }

@@ -63,6 +63,21 @@ func (k CoderKind) String() string {
 	return fmt.Sprintf("coder(%d)", uint8(k))
 }
 
+// MarshalText gives the coder's name, so that JSON shows "lpc", not a
+// number (or, for a []CoderKind, base64).
+func (k CoderKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a name written by MarshalText.
+func (k *CoderKind) UnmarshalText(b []byte) error {
+	for c := CoderKind(0); c < NumCoders; c++ {
+		if c.String() == string(b) {
+			*k = c
+			return nil
+		}
+	}
+	return fmt.Errorf("coder: unknown coder %q", b)
+}
+
 // Header is the fixed part at the start of a stream.
 type Header struct {
 	Version   int          `json:"version"`

@@ -66,6 +66,12 @@ func WithFrameLen(n int) Option {
 	}
 }
 
+// WithModelOnly codes every frame with the model, even where a fallback
+// coder would be smaller: for timing the model's worst case (decoding then
+// always runs the network) and for measuring what the model alone costs.
+// Without a model it is an error.
+func WithModelOnly() Option { return forceCoder(CoderModel) }
+
 func forceCoder(k CoderKind) Option {
 	return func(o *options) error { o.force = int(k); return nil }
 }

@@ -61,6 +61,9 @@ func NewWriter(w io.Writer, m Model, f audio.Format, total int64, opts ...Option
 		return nil, err
 	}
 	h := Header{Version: Version, Format: f, Samples: total, FrameLen: o.frameLen, OrderSeed: o.seed, Budget: o.budget}
+	if m == nil && o.force == int(CoderModel) {
+		return nil, fmt.Errorf("coder: model-only coding without a model")
+	}
 	if m != nil {
 		h.ModelHash = m.Hash()
 		if !h.HasModel() {

@@ -2,7 +2,10 @@
 # The codec benchmark, in one command: builds bin/ardm, codes every clip of
 # the real SC09 dev set with ardm's classic coders (no model) and with flac
 # and wavpack in the same run (`ardm eval --no-model`, every file decoded
-# and compared again), then runs the coder and forward micro-benchmarks.
+# and compared again), then runs the coder and forward micro-benchmarks and
+# times `ardm compress` and `ardm decompress` of one 1-second clip with the
+# built-in model at the default budget (wall time and peak memory: the
+# speed target is 2 s and 512 MB each on the 2-core machine).
 # It prints the machine, the date and the results; the eval report
 # (report.md, report.json, plots) goes to out/bench-classic.
 #
@@ -38,7 +41,18 @@ run() {
 run go build -o bin/ardm ./cmd/ardm
 run bin/ardm eval --data "$DATA" --no-model --report "$OUT" --quiet
 run go test -run XXX -bench 'Fallback|LPC' -benchtime 3x ./coder/
-run go test -run XXX -bench 'Forward$' -benchtime 5x ./ardm/
+run go test -run XXX -bench 'Forward(Shipped)?$' -benchtime 5x ./ardm/
+
+# One 1-second clip through the built-in model at the default budget. The
+# model is forced on every frame (--model-only), so decompress pays the
+# network calls too, whatever coder would have won.
+clip=$(find "$DATA" -name '*.wav' | sort | head -1)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for i in 1 2; do
+	run /usr/bin/time -f "compress:   %e s wall, %M KB peak RSS" bin/ardm compress --model-only "$clip" -o "$tmp/x.ardm" --quiet
+	run /usr/bin/time -f "decompress: %e s wall, %M KB peak RSS" bin/ardm decompress "$tmp/x.ardm" -o "$tmp/x.wav" --quiet
+done
 echo
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 echo "report:   $OUT/report.md"

@@ -145,10 +145,45 @@ func TestCompressUsage(t *testing.T) {
 		append([]string{"compress", "--no-model"}, files...),
 		{"compress", "--no-model", "--budget", "-1", files[0]},
 		{"compress", "--no-model", "--model", "x", files[0]},
+		{"compress", "--no-model", "--model-only", files[0]},
 		append([]string{"decompress", "-o", "x.wav"}, files...),
 	} {
 		if code, _, _ := runCapture(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// TestCompressModelOnly: --model-only stores every frame with the model,
+// and the stream still decodes bit-exact.
+func TestCompressModelOnly(t *testing.T) {
+	dir, files, pcms := codecTestFiles(t)
+	model := tinyModelFile(t)
+	stream := filepath.Join(dir, "m.ardm")
+	code, _, stderr := runCapture(t, "compress", "--model", model, "--model-only", "--budget", "8", "--verify", files[0], "-o", stream)
+	if code != 0 {
+		t.Fatalf("compress exit %d: %s", code, stderr)
+	}
+	code, stdout, _ := runCapture(t, "--json", "info", stream)
+	var ir ardmInfoResult
+	if err := json.Unmarshal([]byte(stdout), &ir); code != 0 || err != nil {
+		t.Fatalf("info exit %d: %v %s", code, err, stdout)
+	}
+	if len(ir.Frames) != 50 {
+		t.Fatalf("%d frames, want 50 (20000 samples, the tiny model's frame 400): %s", len(ir.Frames), stdout)
+	}
+	for _, f := range ir.Frames {
+		for _, c := range f.Coders {
+			if c != coder.CoderModel {
+				t.Errorf("frame coded with %q, want the model: %s", c, stdout)
+			}
+		}
+	}
+	back := filepath.Join(dir, "m.wav")
+	if code, _, stderr := runCapture(t, "decompress", "--model", model, stream, "-o", back); code != 0 {
+		t.Fatalf("decompress exit %d: %s", code, stderr)
+	}
+	if got, err := audio.ReadFile(back); err != nil || !samePCM(got, pcms[0]) {
+		t.Errorf("decoded samples differ (%v)", err)
 	}
 }

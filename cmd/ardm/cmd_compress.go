@@ -18,19 +18,21 @@ func init() { register(newCompressCmd) }
 
 // compressOptions are the flags of `ardm compress`.
 type compressOptions struct {
-	Model   string
-	NoModel bool
-	Budget  int
-	Out     string
-	OutDir  string
-	Verify  bool
-	Workers int
+	Model     string
+	NoModel   bool
+	ModelOnly bool
+	Budget    int
+	Out       string
+	OutDir    string
+	Verify    bool
+	Workers   int
 }
 
 func (o *compressOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
-	f.BoolVar(&o.NoModel, "no-model", false, "use only the model-free coders (fixed predictor + Rice, verbatim, constant)")
+	f.BoolVar(&o.NoModel, "no-model", false, "use only the model-free coders (LPC, fixed predictor + Rice, verbatim, constant)")
+	f.BoolVar(&o.ModelOnly, "model-only", false, "code every frame with the model, even where a classic coder is smaller (to time the model's worst case, or measure the model alone)")
 	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per frame and channel over all stages (0: one per position, slowest)")
 	f.StringVarP(&o.Out, "output", "o", "", `output file ("-" for stdout; default IN with .ardm)`)
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
@@ -46,8 +48,12 @@ func newCompressCmd() *cobra.Command {
 		Long: `compress codes each WAV file (integer PCM, 8/16/24/32-bit, 1 to 8 channels,
 any rate and length) losslessly into an .ardm stream: the model's
 probabilities drive an rANS coder, and a frame the model would code worse
-than a plain fallback (constant, fixed predictor + Rice, raw PCM) is stored
-with the fallback, so no file grows by more than a few bytes per frame.
+than a classic coder (LPC with an adaptive residual model, fixed predictor
++ Rice, constant, raw PCM) is stored with that coder, so no file grows by
+more than a few bytes per frame over its best classic coding.
+--budget sets the network calls per frame: more calls, smaller model-coded
+frames, proportionally slower (ardm eval shows the curve). --model-only
+stores every frame with the model (to time or measure it alone).
 
 Inputs: WAV files, "-" for standard input. Outputs: OUT.ardm next to each
 input, in --out-dir, or -o (one input; "-" for standard output). Outputs are
@@ -62,7 +68,8 @@ bits/sample, ratio against the PCM size, coders used; with --json one object
 per file.
 
 Example:
-  ardm compress --model sc09.ckpt --budget 400 clip.wav -o clip.ardm
+  ardm compress clip.wav -o clip.ardm
+  ardm compress --model sc09.ardmm --budget 400 clip.wav -o clip.ardm
   ardm compress --no-model --out-dir out/ data/*.wav --verify
 
 ` + exitStatusHelp,
@@ -76,6 +83,9 @@ Example:
 			}
 			if err := checkOutputs(args, opts.Out, opts.OutDir, ".ardm"); err != nil {
 				return err
+			}
+			if opts.NoModel && opts.ModelOnly {
+				return usageErr("--no-model and --model-only exclude each other")
 			}
 			if opts.NoModel && opts.Model != "" {
 				return usageErr("--model and --no-model exclude each other")
@@ -169,6 +179,9 @@ func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in s
 		}
 	}()
 	copts := []coder.Option{coder.WithBudget(opts.Budget), coder.WithOrderSeed(globals.Seed)}
+	if opts.ModelOnly {
+		copts = append(copts, coder.WithModelOnly())
+	}
 	var dopts []coder.Option
 	if opts.Workers > 0 {
 		copts = append(copts, coder.WithWorkers(opts.Workers))
