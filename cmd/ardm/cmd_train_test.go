@@ -34,7 +34,8 @@ func TestTrainCommand(t *testing.T) {
 	data := trainShards(t)
 	dir := t.TempDir()
 	tiny := []string{"--data", data, "--channels", "4", "--layers", "2", "--dilation-cycle", "2", "--embed-dim", "4",
-		"--frame-len", "1000", "--crop", "128", "--batch", "2", "--lr", "3e-3", "--warmup", "2", "--gain-aug", "6", "--seed", "5", "--json"}
+		"--frame-len", "1000", "--crop", "128", "--batch", "2", "--lr", "3e-3", "--warmup", "2", "--gain-aug", "6", "--seed", "5",
+		"--schedule", "constant", "--json"} // constant: extending the run does not change the rate of the first steps
 	train := func(out string, extra ...string) (int, string, string) {
 		args := append([]string{"train", "--out", out}, tiny...)
 		return runCapture(t, append(args, extra...)...)
@@ -111,7 +112,7 @@ func TestTrainStopAtAndMaskOrder(t *testing.T) {
 	dir := t.TempDir()
 	tiny := []string{"--data", data, "--channels", "4", "--layers", "2", "--dilation-cycle", "2", "--embed-dim", "4",
 		"--frame-len", "1000", "--crop", "128", "--batch", "2", "--lr", "3e-3", "--warmup", "2", "--seed", "3",
-		"--schedule", "cosine", "--steps", "9", "--features", "1", "--json"}
+		"--schedule", "cosine", "--steps", "9", "--features", "1", "--mask-order", "random", "--json"}
 	full := filepath.Join(dir, "full.ardmm")
 	if code, _, stderr := runCapture(t, append([]string{"train", "--out", full}, tiny...)...); code != 0 {
 		t.Fatalf("train exit %d: %s", code, stderr)
