@@ -390,10 +390,10 @@ func TestForwardCrossArch(t *testing.T) {
 func BenchmarkForward(b *testing.B) { benchmarkForward(b, DefaultConfig()) }
 
 // BenchmarkForwardShipped is the configuration of the built-in model
-// (cmd/ardm/default.ardmm): 16 channels, 8 layers.
+// (cmd/ardm/default.ardmm): 16 channels, 8 layers, feature set 1.
 func BenchmarkForwardShipped(b *testing.B) {
 	cfg := DefaultConfig()
-	cfg.Channels, cfg.Layers, cfg.DilationCycle = 16, 8, 8
+	cfg.Channels, cfg.Layers, cfg.DilationCycle, cfg.Features = 16, 8, 8, FeaturesInterp
 	benchmarkForward(b, cfg)
 }
 
