@@ -92,3 +92,63 @@ func TestGenerateCancel(t *testing.T) {
 		t.Fatal("cancelled context not reported")
 	}
 }
+
+func TestMeanDigit(t *testing.T) {
+	tests := []struct {
+		pr   []float32
+		want int
+	}{
+		{[]float32{1, 0, 0, 0}, 0},
+		{[]float32{0, 0, 0, 2}, 3},
+		{[]float32{0.5, 0, 0, 0.5}, 2}, // mean 1.5 rounds up
+		{[]float32{0.25, 0.25, 0.25, 0.25}, 2},
+		{[]float32{0, 0.9, 0.1, 0}, 1},
+		{[]float32{0, 0, 0.6, 0.4}, 2},       // allowed range {2, 3}: stays inside
+		{[]float32{0, 0, 0, 0}, 0},           // degenerate
+		{[]float32{0.1, 0.1, 0.1, 0.7}, 2},   // mean 2.4
+		{[]float32{0.05, 0, 0, 0, 0.95}, 4},  // mean 3.8
+		{[]float32{0.2, 0, 0, 0, 0, 0.8}, 4}, // mean 4.0
+	}
+	for _, tc := range tests {
+		if got := meanDigit(tc.pr); got != tc.want {
+			t.Errorf("meanDigit(%v) = %d, want %d", tc.pr, got, tc.want)
+		}
+	}
+}
+
+// TestGenerateMean: with Mean, Generate keeps the known bits, is
+// reproducible (the seed still picks the order's rotation) and differs from
+// sampling.
+func TestGenerateMean(t *testing.T) {
+	cfg := smallConfig(16, 6, 2, 3)
+	cfg.FrameLen = 300
+	p := NewPredictor(NewModel(randomWeights(cfg, 3)))
+	src, _, _ := randomInput(cfg, 4, 300, 9)
+	for _, known := range []int{4, 8, 10} {
+		a, b := slices.Clone(src), slices.Clone(src)
+		opt := GenerateOptions{Budget: 9, Seed: 1, KnownBits: known, Mean: true}
+		if err := p.Generate(context.Background(), a, opt); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Generate(context.Background(), b, opt); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(a, b) {
+			t.Fatalf("known=%d: the mean fill is not reproducible", known)
+		}
+		for i := range a {
+			if keepTopBits(a[i], known) != keepTopBits(src[i], known) {
+				t.Fatalf("known=%d: position %d top bits changed", known, i)
+			}
+		}
+		// Sampling differs from the mean fill somewhere.
+		c := slices.Clone(src)
+		opt.Mean = false
+		if err := p.Generate(context.Background(), c, opt); err != nil {
+			t.Fatal(err)
+		}
+		if slices.Equal(a, c) {
+			t.Errorf("known=%d: sampling gave the mean fill", known)
+		}
+	}
+}

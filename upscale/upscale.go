@@ -14,6 +14,9 @@ type Options struct {
 	Budget int             // network calls per frame in all (<= 0: one per position)
 	Alloc  ardm.Allocation // split of the budget across stages
 	Seed   uint64
+	// Mean fills each digit with the mean of the model's distribution
+	// instead of a sample (ardm.GenerateOptions.Mean).
+	Mean bool
 	// Progress, if set, is called after every network call with the
 	// number of calls done and the calls in all.
 	Progress func(done, total int)
@@ -90,7 +93,7 @@ func eachFrame(p *ardm.Predictor, n, fromBits int, opt Options, ch int, prog fun
 	done := 0
 	total := totalCalls(p, frameLengths(n, frame), opt.Budget, fromBits)
 	for f, a := 0, 0; a < n; f, a = f+1, a+frame {
-		g := ardm.GenerateOptions{Budget: opt.Budget, Alloc: opt.Alloc, Seed: frameSeed(opt.Seed, ch, f), KnownBits: fromBits}
+		g := ardm.GenerateOptions{Budget: opt.Budget, Alloc: opt.Alloc, Seed: frameSeed(opt.Seed, ch, f), KnownBits: fromBits, Mean: opt.Mean}
 		g.Progress = func(int, int) {
 			done++
 			if prog != nil {

@@ -23,6 +23,7 @@ type upscaleOptions struct {
 	Alloc     string
 	Out       string
 	Reference string
+	Fill      string
 	alloc     ardm.Allocation
 }
 
@@ -34,6 +35,7 @@ func (o *upscaleOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal or joint")
 	f.StringVarP(&o.Out, "output", "o", "", "output 16-bit WAV (required)")
 	f.StringVar(&o.Reference, "reference", "", "full-depth WAV to compare with: prints SNR and the bpd of the missing bits")
+	f.StringVar(&o.Fill, "fill", "mean", "how a missing digit is chosen: mean (the mean of the model's distribution: closest to the original on average) or sample (a draw from it: the model's texture, noisier)")
 }
 
 func newUpscaleCmd() *cobra.Command {
@@ -45,6 +47,10 @@ func newUpscaleCmd() *cobra.Command {
 WAV reduced to --from-bits) and generates the missing stages with the model
 under a budget of network calls per frame; the output is 16-bit and its top
 bits equal the input's exactly. Every channel is processed on its own.
+Each missing digit is the mean of the model's predicted distribution
+(--fill mean, the default: the best estimate of the original) or a sample
+from it (--fill sample, seeded by --seed: the model's idea of the fine
+detail, which adds its uncertainty as noise).
 
 With --reference REF.wav (the original full-depth audio) it also prints the
 SNR of the output against the reference next to the zero-fill (low bits
@@ -72,6 +78,9 @@ Example:
 				return usageErr("%v", err)
 			}
 			opts.alloc = a
+			if opts.Fill != "mean" && opts.Fill != "sample" {
+				return usageErr("--fill %q: want mean or sample", opts.Fill)
+			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -88,6 +97,7 @@ type upscaleResult struct {
 	Output    string    `json:"output"`
 	FromBits  int       `json:"from_bits"`
 	Budget    int       `json:"budget"`
+	Fill      string    `json:"fill"`
 	Channels  int       `json:"channels"`
 	Frames    int       `json:"frames"`
 	Reference string    `json:"reference,omitempty"`
@@ -121,7 +131,7 @@ func runUpscale(ctx context.Context, opts upscaleOptions, in string) error {
 			return usageErr("reference has %d channels x %d frames, input %d x %d", len(ref.Data), ref.Frames(), len(p.Data), p.Frames())
 		}
 	}
-	uo := upscale.Options{Budget: opts.Budget, Alloc: opts.alloc, Seed: globals.Seed}
+	uo := upscale.Options{Budget: opts.Budget, Alloc: opts.alloc, Seed: globals.Seed, Mean: opts.Fill == "mean"}
 	prog := newProgress("upscale", 0)
 	uo.Progress = func(done, total int) { prog.total = total; prog.Set(done, "calls") }
 	out, err := upscale.UpscalePCM(ctx, m, p, from, uo)
@@ -132,9 +142,9 @@ func runUpscale(ctx context.Context, opts upscaleOptions, in string) error {
 	if err := audio.WriteFile(opts.Out, out); err != nil {
 		return err
 	}
-	res := upscaleResult{Input: in, Output: opts.Out, FromBits: from, Budget: opts.Budget, Channels: len(out.Data), Frames: out.Frames()}
+	res := upscaleResult{Input: in, Output: opts.Out, FromBits: from, Budget: opts.Budget, Fill: opts.Fill, Channels: len(out.Data), Frames: out.Frames()}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s -> %s: %d channel(s) x %d samples, %d known bits, budget %d\n", in, opts.Out, res.Channels, res.Frames, from, opts.Budget)
+	fmt.Fprintf(&sb, "%s -> %s: %d channel(s) x %d samples, %d known bits, budget %d, %s fill\n", in, opts.Out, res.Channels, res.Frames, from, opts.Budget, opts.Fill)
 	if ref != nil {
 		snr, err := upscale.SNR(ref, out)
 		if err != nil {

@@ -73,8 +73,22 @@ func TestUpscaleCommand(t *testing.T) {
 			}
 		}
 	}
+	if res.Fill != "mean" {
+		t.Errorf("default fill %q, want mean", res.Fill)
+	}
+	// --fill sample draws the digits instead: another output.
+	samplePath := filepath.Join(dir, "sample.wav")
+	if code, _, stderr := runCapture(t, "upscale", "--model", model, "--budget", "20", "--fill", "sample", inPath, "-o", samplePath); code != 0 {
+		t.Fatalf("--fill sample: exit %d: %s", code, stderr)
+	}
+	if smp, err := audio.ReadFile(samplePath); err != nil || smp.Equal(out) {
+		t.Errorf("--fill sample gave the mean fill (%v)", err)
+	}
 	if code, _, _ := runCapture(t, "upscale", inPath); code != exitUsage {
 		t.Fatalf("missing -o: exit %d, want %d", code, exitUsage)
+	}
+	if code, _, _ := runCapture(t, "upscale", "--fill", "median", inPath, "-o", samplePath); code != exitUsage {
+		t.Fatalf("--fill median: exit %d, want %d", code, exitUsage)
 	}
 }
 
