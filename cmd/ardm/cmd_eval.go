@@ -51,7 +51,7 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 func newEvalCmd() *cobra.Command {
 	var opts evalOptions
 	cmd := &cobra.Command{
-		Use:   "eval --data DIR [--model M] [--budgets 20,full] [--baselines flac,wavpack] [--report DIR]",
+		Use:   "eval --data DIR [--model M] [--budgets 64,full] [--baselines flac,wavpack] [--report DIR]",
 		Short: "Measure a model and ardm's classic coders on a set of WAV files against flac and wavpack",
 		Long: `eval measures a model on every WAV file under --data, in bits per sample
 (per channel; whole files, headers included; pooled over files):
