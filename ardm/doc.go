@@ -14,7 +14,8 @@
 //
 // Input: Features (features.go) gives Config.NumFeatures() values per
 // position from the stage, the values and the mask (feature set 0: six
-// level-normalised values; set 1 adds seven interpolation features);
+// level-normalised values; set 1 adds seven interpolation features, set 2
+// two more from a per-block AR model, features_lpc.go);
 // Embedding gives the revealed-fraction embedding emb (EmbedDim) for t
 // revealed of n positions. With C channels:
 //

@@ -27,6 +27,9 @@ func (c Config) NumFeatures() int {
 	if c.Features == FeaturesInterp {
 		return numBaseFeatures + numInterpFeatures
 	}
+	if c.Features == FeaturesLPC {
+		return numBaseFeatures + numInterpFeatures + numLPCFeat
+	}
 	return numBaseFeatures
 }
 
@@ -100,8 +103,11 @@ func Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32
 	}
 	g, a := make([]float64, n), make([]float64, n)
 	wFine, wCoarse := Levels(cfg, stage, values, mask, g, a)
-	if cfg.Features == FeaturesInterp {
+	if cfg.Features >= FeaturesInterp {
 		interpFeatures(cfg, stage, values, a, mask, wFine, wCoarse, dst)
+	}
+	if cfg.Features == FeaturesLPC {
+		lpcFeatures(cfg, stage, values, a, wFine, wCoarse, mask, dst, numBaseFeatures+numInterpFeatures)
 	}
 	for i := range values {
 		w, m := wCoarse, float32(0)
@@ -237,7 +243,7 @@ func interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []
 			hi = n
 		}
 		r := math.Sqrt(float64(pre[hi]-pre[lo])/float64(hi-lo)) / 6
-		d := dst[i*F+numBaseFeatures : (i+1)*F]
+		d := dst[i*F+numBaseFeatures : i*F+numBaseFeatures+numInterpFeatures]
 		d[6] = cubicNearest(ai, left, right, i, fw, clip)
 		d[0] = clip(float64(e1)/(2*fw), 4)
 		d[1] = clip(float64(e2)/(6*fw), 4)

@@ -12,7 +12,8 @@ func TestFeatureSetConfig(t *testing.T) {
 	}{
 		{FeaturesBase, 6},
 		{FeaturesInterp, 13},
-		{2, -1},
+		{FeaturesLPC, 15},
+		{3, -1},
 		{-1, -1},
 	}
 	for _, tc := range tests {
@@ -169,6 +170,97 @@ func TestInterpFeaturesKeepBase(t *testing.T) {
 		for k := 0; k < numBaseFeatures; k++ {
 			if fb[i*base.NumFeatures()+k] != fi[i*interp.NumFeatures()+k] {
 				t.Fatalf("position %d: base feature %d differs", i, k)
+			}
+		}
+	}
+}
+
+// TestLPCFeatures checks f13, f14 against an independent computation: the
+// prediction-error filter from solving the normal equations by Gaussian
+// elimination instead of Levinson-Durbin.
+func TestLPCFeatures(t *testing.T) {
+	cfg := smallConfig(16, 4, 2, 3)
+	cfg.Features = FeaturesLPC
+	for _, stage := range []int{2, 3, 4} {
+		values, mask, _ := randomInput(cfg, stage, 2500, uint64(stage))
+		n, F := len(values), cfg.NumFeatures()
+		got := make([]float32, n*F)
+		Features(cfg, stage, values, mask, got)
+		g, a := make([]float64, n), make([]float64, n)
+		wFine, wCoarse := Levels(cfg, stage, values, mask, g, a)
+		const p = lpcFeatOrder
+		for b0 := 0; b0 < n; b0 += lpcFeatBlock {
+			b1 := min(n, b0+lpcFeatBlock)
+			L := b1 - b0
+			x := make([]float64, L)
+			wsum := 0.0
+			for j := range x {
+				u := float64(2*j-(L-1)) / float64(L-1)
+				w := 1 - u*u
+				c := float64(int64(keepTop(values[b0+j], 4*(stage-1))) + wCoarse/2 - 32768)
+				x[j] = w * c
+				wsum += w * w
+			}
+			r := make([]float64, p+1)
+			for k := range r {
+				for j := 0; j+k < L; j++ {
+					r[k] += x[j] * x[j+k]
+				}
+			}
+			r[0] += float64(wCoarse) * float64(wCoarse) / 12 * wsum
+			r[0] *= 1 + 1e-9
+			// Normal equations R a = -r[1:], alpha = (1, a).
+			m := make([][]float64, p)
+			for i := range m {
+				m[i] = make([]float64, p+1)
+				for j := 0; j < p; j++ {
+					m[i][j] = r[max(i-j, j-i)]
+				}
+				m[i][p] = -r[i+1]
+			}
+			for c := 0; c < p; c++ {
+				for i := c + 1; i < p; i++ {
+					f := m[i][c] / m[c][c]
+					for j := c; j <= p; j++ {
+						m[i][j] -= f * m[c][j]
+					}
+				}
+			}
+			alpha := make([]float64, p+1)
+			alpha[0] = 1
+			for i := p - 1; i >= 0; i-- {
+				s := m[i][p]
+				for j := i + 1; j < p; j++ {
+					s -= m[i][j] * alpha[j+1]
+				}
+				alpha[i+1] = s / m[i][i]
+			}
+			E := 0.0
+			for k := 0; k <= p; k++ {
+				E += alpha[k] * r[k]
+			}
+			rho := make([]float64, p+1)
+			for k := range rho {
+				for j := 0; j+k <= p; j++ {
+					rho[k] += alpha[j] * alpha[j+k]
+				}
+			}
+			at := func(j int) float64 { return a[max(0, min(n-1, j))] }
+			for i := b0; i < b1; i++ {
+				w := float64(wCoarse)
+				if mask[i] {
+					w = float64(wFine)
+				}
+				s := 0.0
+				for k := 1; k <= p; k++ {
+					s += rho[k] * (at(i-k) + at(i+k))
+				}
+				want13 := math.Max(-4, math.Min(4, (-s/rho[0]-a[i])/w))
+				want14 := math.Min(4, math.Sqrt(math.Sqrt(math.Sqrt(E/wsum/rho[0])/w)))
+				g13, g14 := float64(got[i*F+13]), float64(got[i*F+14])
+				if math.Abs(g13-want13) > 1e-3*math.Max(1, math.Abs(want13)) || math.Abs(g14-want14) > 1e-4*math.Max(1, want14) {
+					t.Fatalf("stage %d position %d: f13, f14 = %v, %v; want %v, %v", stage, i, g13, g14, want13, want14)
+				}
 			}
 		}
 	}

@@ -18,6 +18,7 @@ func TestForwardMatchesGraph(t *testing.T) {
 		{"b4", 4, 10, 4, 3, 6, 200, FeaturesBase},
 		{"b2-kernel5", 2, 6, 2, 5, 11, 120, FeaturesBase},
 		{"b16-interp", 16, 8, 3, 3, 4, 300, FeaturesInterp},
+		{"b16-lpc", 16, 8, 3, 3, 3, 1100, FeaturesLPC},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

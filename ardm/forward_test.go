@@ -194,6 +194,8 @@ func TestForwardMatchesReference(t *testing.T) {
 		{"tiny-n", 16, 6, 6, 3, 4, 3, FeaturesBase},
 		{"b16-interp", 16, 8, 3, 3, 3, 200, FeaturesInterp},
 		{"b4-interp-tiny-n", 4, 6, 2, 3, 5, 2, FeaturesInterp},
+		{"b16-lpc", 16, 8, 3, 3, 4, 1300, FeaturesLPC},
+		{"b16-lpc-tiny-n", 16, 5, 2, 3, 2, 1, FeaturesLPC},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -326,6 +328,7 @@ func goldenLogitsHash(features int) string {
 var goldenFiles = map[int]string{
 	FeaturesBase:   "testdata/forward_golden.txt",
 	FeaturesInterp: "testdata/forward_golden_interp.txt",
+	FeaturesLPC:    "testdata/forward_golden_lpc.txt",
 }
 
 // TestForwardGolden pins the exact bits of a forward pass (and softmax)

@@ -1,0 +1,152 @@
+package ardm
+
+import "math"
+
+// Feature set 2 (FeaturesLPC) adds to set 1 an AR model's two-sided
+// interpolation of every position. Per block of lpcFeatBlock positions, an
+// order-lpcFeatOrder prediction-error filter alpha (alpha_0 = 1) is fitted
+// by Levinson-Durbin to the autocorrelation r of the Welch-windowed coarse
+// signal (x^(s-1) mid-bin, centred; mask independent), with the coarse
+// quantisation noise W_(s-1)^2/12 per windowed sample added to r[0]. The
+// best linear interpolation of x_i from all other samples of that AR
+// process, with rho_k = sum_j alpha_j alpha_(j+k), is
+//
+//	xhat_i = -(sum_(k=1..p) rho_k (a[i-k] + a[i+k])) / rho_0
+//
+// taken over the centres a (edges repeat), and its error variance is
+// E / rho_0 per sample (E: the final prediction error over the window's
+// energy). The features are
+//
+//	f13 = (xhat_i - a_i) / W_i, clipped to [-4, 4]
+//	f14 = sqrt(sqrt(sqrt(E / (wsum rho_0)) / W_i)), clipped to 4
+//
+// Every product is rounded explicitly (float64(x*y)) so no multiply-add is
+// fused: the features are the same on every machine.
+
+// FeaturesLPC is feature set 2.
+const FeaturesLPC = 2
+
+const (
+	numLPCFeat   = 2
+	lpcFeatOrder = 16
+	lpcFeatBlock = 1024
+)
+
+// lpcFeatures writes f13, f14 of every position at dst[i*F+off:].
+func lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCoarse int64, mask []bool, dst []float32, off int) {
+	n, F := len(values), cfg.NumFeatures()
+	db := uint(cfg.DigitBits())
+	coarseBits := uint(stage-1) * db
+	var highMask uint16
+	if coarseBits > 0 {
+		highMask = uint16(0xffff << (16 - coarseBits))
+	}
+	cs := make([]float64, n)
+	for i, v := range values {
+		cs[i] = float64(int64(v&highMask) + wCoarse/2 - 32768)
+	}
+	at := func(v []float64, j int) float64 {
+		if j < 0 {
+			j = 0
+		} else if j >= n {
+			j = n - 1
+		}
+		return v[j]
+	}
+	const p = lpcFeatOrder
+	var r [p + 1]float64
+	var alpha, tmp [p + 1]float64
+	var rho [p + 1]float64
+	qn := float64(wCoarse) * float64(wCoarse) / 12
+	for b0 := 0; b0 < n; b0 += lpcFeatBlock {
+		b1 := min(n, b0+lpcFeatBlock)
+		L := b1 - b0
+		// Welch-windowed block.
+		wx := make([]float64, L)
+		wsum := 0.0
+		for j := 0; j < L; j++ {
+			w := 1.0
+			if L > 1 {
+				u := float64(2*j-(L-1)) / float64(L-1)
+				w = 1 - float64(u*u)
+			}
+			wx[j] = float64(w * cs[b0+j])
+			wsum += float64(w * w)
+		}
+		for k := 0; k <= p; k++ {
+			s := 0.0
+			for j := 0; j+k < L; j++ {
+				s += float64(wx[j] * wx[j+k])
+			}
+			r[k] = s
+		}
+		r[0] += float64(qn * wsum)
+		r[0] = float64(r[0] * (1 + 1e-9))
+		for k := range alpha {
+			alpha[k] = 0
+		}
+		alpha[0] = 1
+		E := r[0]
+		if E > 0 {
+			for m := 1; m <= p; m++ {
+				acc := r[m]
+				for j := 1; j < m; j++ {
+					acc += float64(alpha[j] * r[m-j])
+				}
+				k := -acc / E
+				copy(tmp[:], alpha[:])
+				for j := 1; j < m; j++ {
+					alpha[j] = tmp[j] + float64(k*tmp[m-j])
+				}
+				alpha[m] = k
+				E = float64(E * (1 - float64(k*k)))
+				if !(E > 0) {
+					E = 0
+					break
+				}
+			}
+		}
+		den := 0.0
+		for j := 0; j <= p; j++ {
+			den += float64(alpha[j] * alpha[j])
+		}
+		for k := 0; k <= p; k++ {
+			s := 0.0
+			for j := 0; j+k <= p; j++ {
+				s += float64(alpha[j] * alpha[j+k])
+			}
+			rho[k] = s
+		}
+		// interpolation error std per sample: E/wsumnorm / den
+		varInterp := 0.0
+		if wsum > 0 {
+			varInterp = E / wsum / den
+		}
+		sig := math.Sqrt(varInterp)
+		for i := b0; i < b1; i++ {
+			w := wCoarse
+			if mask[i] {
+				w = wFine
+			}
+			fw := float64(w)
+			s := 0.0
+			for k := 1; k <= p; k++ {
+				s += float64(rho[k] * float64(at(a, i-k)+at(a, i+k)))
+			}
+			xhat := -s / den
+			d := dst[i*F+off : i*F+off+numLPCFeat]
+			e := (xhat - a[i]) / fw
+			if e > 4 {
+				e = 4
+			} else if e < -4 {
+				e = -4
+			}
+			d[0] = float32(e)
+			q := math.Sqrt(math.Sqrt(sig / fw))
+			if q > 4 {
+				q = 4
+			}
+			d[1] = float32(q)
+		}
+	}
+}
