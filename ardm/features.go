@@ -187,16 +187,7 @@ func interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []
 		return -at(v, i-2) + 4*at(v, i-1) + 4*at(v, i+1) - at(v, i+2) - 6*v[i]
 	}
 	// Prefix sums of the squared interpolation error of the coarse signal.
-	db := uint(cfg.DigitBits())
-	coarseBits := uint(stage-1) * db
-	var highMask uint16
-	if coarseBits > 0 {
-		highMask = uint16(0xffff << (16 - coarseBits))
-	}
-	coarse := make([]int64, n)
-	for i, v := range values {
-		coarse[i] = int64(v&highMask) + wCoarse/2 - 32768
-	}
+	coarse := coarseCentred(cfg, stage, values, wCoarse)
 	pre := make([]int64, n+1)
 	for i := range coarse {
 		e := err6(coarse, i)
@@ -299,4 +290,19 @@ func cubicNearest(ai []int64, left, right []int, i int, fw float64, clip func(fl
 		p += float64((ys[k]-ai[i])*num) / float64(den)
 	}
 	return clip(p/fw, 4)
+}
+
+// coarseCentred is the stage's coarse signal: x^(s-1) at the middle of its
+// bin of width wCoarse, centred on zero (mask independent).
+func coarseCentred(cfg Config, stage int, values []uint16, wCoarse int64) []int64 {
+	coarseBits := uint(stage-1) * uint(cfg.DigitBits())
+	var highMask uint16
+	if coarseBits > 0 {
+		highMask = uint16(0xffff << (16 - coarseBits))
+	}
+	c := make([]int64, len(values))
+	for i, v := range values {
+		c[i] = int64(v&highMask) + wCoarse/2 - 32768
+	}
+	return c
 }

@@ -35,15 +35,9 @@ const (
 // lpcFeatures writes f13, f14 of every position at dst[i*F+off:].
 func lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCoarse int64, mask []bool, dst []float32, off int) {
 	n, F := len(values), cfg.NumFeatures()
-	db := uint(cfg.DigitBits())
-	coarseBits := uint(stage-1) * db
-	var highMask uint16
-	if coarseBits > 0 {
-		highMask = uint16(0xffff << (16 - coarseBits))
-	}
 	cs := make([]float64, n)
-	for i, v := range values {
-		cs[i] = float64(int64(v&highMask) + wCoarse/2 - 32768)
+	for i, v := range coarseCentred(cfg, stage, values, wCoarse) {
+		cs[i] = float64(v)
 	}
 	at := func(v []float64, j int) float64 {
 		if j < 0 {
