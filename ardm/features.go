@@ -96,18 +96,49 @@ const LevelHalfWindow = 320
 // are exact integers; each feature is one IEEE division or square root of
 // them, so the features stay bit-identical on every machine.
 func Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32) {
+	var sc featScratch
+	sc.features(cfg, stage, values, mask, dst)
+}
+
+// featScratch holds the buffers of Features, so that a caller on a hot
+// path (one forward pass per network call, one training example after
+// another) can keep them between calls.
+type featScratch struct {
+	g, a              []float64
+	ai, coarse, pre   []int64
+	left, right       []int
+	coarseF, windowed []float64
+}
+
+// grow returns (*s)[:n], reallocating when the capacity is short. The
+// contents are not cleared: every user writes all n entries.
+func grow[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	*s = (*s)[:n]
+	return *s
+}
+
+// edge returns v[j] with j clamped to the frame (the edges repeat).
+func edge[T any](v []T, j int) T {
+	return v[max(0, min(len(v)-1, j))]
+}
+
+// features is Features with sc's buffers.
+func (sc *featScratch) features(cfg Config, stage int, values []uint16, mask []bool, dst []float32) {
 	n := len(values)
 	F := cfg.NumFeatures()
 	if len(mask) != n || len(dst) != n*F {
 		panic("ardm: Features: length mismatch")
 	}
-	g, a := make([]float64, n), make([]float64, n)
+	g, a := grow(&sc.g, n), grow(&sc.a, n)
 	wFine, wCoarse := Levels(cfg, stage, values, mask, g, a)
 	if cfg.Features >= FeaturesInterp {
-		interpFeatures(cfg, stage, values, a, mask, wFine, wCoarse, dst)
+		sc.interpFeatures(cfg, stage, values, a, mask, wFine, wCoarse, dst)
 	}
 	if cfg.Features == FeaturesLPC {
-		lpcFeatures(cfg, stage, values, a, wFine, wCoarse, mask, dst, numBaseFeatures+numInterpFeatures)
+		sc.lpcFeatures(cfg, stage, values, a, wFine, wCoarse, mask, dst, numBaseFeatures+numInterpFeatures)
 	}
 	for i := range values {
 		w, m := wCoarse, float32(0)
@@ -166,35 +197,29 @@ func tri(x float64) float64 {
 	return 4*math.Abs(fr-0.5) - 1
 }
 
-// interpFeatures writes f6..f9 (see Features) of every position; a holds
+// interpFeatures writes f6..f12 (see Features) of every position; a holds
 // the centres a_i (exact integers) that Levels computed.
-func interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []bool, wFine, wCoarse int64, dst []float32) {
+func (sc *featScratch) interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []bool, wFine, wCoarse int64, dst []float32) {
 	n, F := len(values), cfg.NumFeatures()
-	ai := make([]int64, n)
+	ai := grow(&sc.ai, n)
 	for i := range a {
 		ai[i] = int64(a[i])
 	}
-	at := func(v []int64, j int) int64 {
-		if j < 0 {
-			j = 0
-		} else if j >= n {
-			j = n - 1
-		}
-		return v[j]
-	}
+	at := edge[int64]
 	// p2 numerator minus 6a: the interpolation error times 6.
 	err6 := func(v []int64, i int) int64 {
 		return -at(v, i-2) + 4*at(v, i-1) + 4*at(v, i+1) - at(v, i+2) - 6*v[i]
 	}
 	// Prefix sums of the squared interpolation error of the coarse signal.
-	coarse := coarseCentred(cfg, stage, values, wCoarse)
-	pre := make([]int64, n+1)
+	coarse := coarseCentred(cfg, stage, values, wCoarse, grow(&sc.coarse, n))
+	pre := grow(&sc.pre, n+1)
+	pre[0] = 0
 	for i := range coarse {
 		e := err6(coarse, i)
 		pre[i+1] = pre[i] + e*e
 	}
 	// Nearest revealed positions on each side (-1: none).
-	left, right := make([]int, n), make([]int, n)
+	left, right := grow(&sc.left, n), grow(&sc.right, n)
 	last := -1
 	for i := range mask {
 		left[i] = last
@@ -292,15 +317,15 @@ func cubicNearest(ai []int64, left, right []int, i int, fw float64, clip func(fl
 	return clip(p/fw, 4)
 }
 
-// coarseCentred is the stage's coarse signal: x^(s-1) at the middle of its
-// bin of width wCoarse, centred on zero (mask independent).
-func coarseCentred(cfg Config, stage int, values []uint16, wCoarse int64) []int64 {
+// coarseCentred writes into c (len(values)) and returns the stage's coarse
+// signal: x^(s-1) at the middle of its bin of width wCoarse, centred on
+// zero (mask independent).
+func coarseCentred(cfg Config, stage int, values []uint16, wCoarse int64, c []int64) []int64 {
 	coarseBits := uint(stage-1) * uint(cfg.DigitBits())
 	var highMask uint16
 	if coarseBits > 0 {
 		highMask = uint16(0xffff << (16 - coarseBits))
 	}
-	c := make([]int64, len(values))
 	for i, v := range values {
 		c[i] = int64(v&highMask) + wCoarse/2 - 32768
 	}

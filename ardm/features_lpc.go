@@ -33,20 +33,13 @@ const (
 )
 
 // lpcFeatures writes f13, f14 of every position at dst[i*F+off:].
-func lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCoarse int64, mask []bool, dst []float32, off int) {
+func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCoarse int64, mask []bool, dst []float32, off int) {
 	n, F := len(values), cfg.NumFeatures()
-	cs := make([]float64, n)
-	for i, v := range coarseCentred(cfg, stage, values, wCoarse) {
+	cs := grow(&sc.coarseF, n)
+	for i, v := range coarseCentred(cfg, stage, values, wCoarse, grow(&sc.coarse, n)) {
 		cs[i] = float64(v)
 	}
-	at := func(v []float64, j int) float64 {
-		if j < 0 {
-			j = 0
-		} else if j >= n {
-			j = n - 1
-		}
-		return v[j]
-	}
+	at := edge[float64]
 	const p = lpcFeatOrder
 	var r [p + 1]float64
 	var alpha, tmp [p + 1]float64
@@ -56,7 +49,7 @@ func lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCo
 		b1 := min(n, b0+lpcFeatBlock)
 		L := b1 - b0
 		// Welch-windowed block.
-		wx := make([]float64, L)
+		wx := grow(&sc.windowed, L)
 		wsum := 0.0
 		for j := 0; j < L; j++ {
 			w := 1.0

@@ -45,8 +45,9 @@ type Forwarder struct {
 
 	// Per-call state.
 	n             int
-	feat          []float32 // [n][Config.NumFeatures()]
-	h, hNext, skp []float32 // [n][C]
+	feat          []float32   // [n][Config.NumFeatures()]
+	fs            featScratch // Features' buffers, kept between calls
+	h, hNext, skp []float32   // [n][C]
 	emb, e        []float32
 	cond          [][]float32 // per block, [C]
 	scratch       []*fwdScratch
@@ -288,7 +289,7 @@ func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
 		f.hNext = make([]float32, n*C)
 		f.skp = make([]float32, n*C)
 	}
-	Features(cfg, stage, values, mask, f.feat)
+	f.fs.features(cfg, stage, values, mask, f.feat)
 	Embedding(cfg, t, n, f.emb)
 	for o := 0; o < C; o++ {
 		f.e[o] = tanhDet(dot(f.embB[o], f.emb, f.embWt[o*cfg.EmbedDim:(o+1)*cfg.EmbedDim]))

@@ -47,7 +47,8 @@ type Trainer struct {
 	st    *TrainState
 	ng    *netGraph
 	crops [][]int16
-	order []int   // scratch: a stratified order of one crop
+	order []int // scratch: a stratified order of one crop
+	fs    featScratch
 	stop  int     // StopAt: Run ends after this step (0: at Steps)
 	wall  float64 // seconds before this session
 	start time.Time
@@ -222,7 +223,7 @@ func (tr *Trainer) prepare(step int) []example {
 			}
 		}
 		F := cfg.NumFeatures()
-		Features(cfg, s, values, mask, ng.featV[bi*T*F:(bi+1)*T*F])
+		tr.fs.features(cfg, s, values, mask, ng.featV[bi*T*F:(bi+1)*T*F])
 		ng.spec.fillLevels(cfg, s, values, mask, bi)
 		Embedding(cfg, t, T, ng.embV[bi*cfg.EmbedDim:(bi+1)*cfg.EmbedDim])
 	}
