@@ -197,6 +197,9 @@ func (tr *Trainer) prepare(step int) []example {
 	for bi, c := range tr.crops {
 		s := 1 + rng.IntN(S)
 		t := rng.IntN(T)
+		// The random permutation is drawn in every mode, so that a run
+		// switched to another mask order on --resume (the built-in model's
+		// was) keeps the random stream it was started with.
 		perm := rng.Perm(T)
 		if o.MaskOrder == MaskStratified || (o.MaskOrder == MaskMixed && rng.IntN(2) == 0) {
 			// perm[i] < t must select the first t positions of the

@@ -622,3 +622,38 @@ func TestCoderKindJSON(t *testing.T) {
 		t.Error("unknown coder name accepted")
 	}
 }
+
+// TestModelOnly: WithModelOnly stores every frame, digital silence
+// included, with the model; without a model it is refused.
+func TestModelOnly(t *testing.T) {
+	pcm := fixture("sine")
+	silent := &audio.PCM{Format: pcm.Format, Data: [][]int32{make([]int32, len(pcm.Data[0]))}}
+	m := neighbourModel{512, 16, 2}
+	for _, p := range []*audio.PCM{pcm, silent} {
+		var buf bytes.Buffer
+		if _, err := Encode(&buf, m, p, WithModelOnly(), WithBudget(30)); err != nil {
+			t.Fatal(err)
+		}
+		info, err := Inspect(bytes.NewReader(buf.Bytes()))
+		if err != nil || len(info.Frames) == 0 {
+			t.Fatalf("inspect: %v, %d frames", err, len(info.Frames))
+		}
+		for _, f := range info.Frames {
+			for _, k := range f.Coders {
+				if k != CoderModel {
+					t.Fatalf("frame %d stored with %v", f.Index, k)
+				}
+			}
+		}
+		out, err := Decode(bytes.NewReader(buf.Bytes()), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, why := equalPCM(p, out); !ok {
+			t.Fatal(why)
+		}
+	}
+	if _, err := Encode(io.Discard, nil, pcm, WithModelOnly()); err == nil {
+		t.Error("model-only coding without a model accepted")
+	}
+}
