@@ -4,9 +4,11 @@ package ardm
 // float32 matrix in (rows, channels) layout with rows = examples x
 // positions; each op has a symbolic derivative built from further ops of
 // this file, so gorgonia's Grad differentiates the whole network. The heavy
-// lifting is gonum's Sgemm. Reductions over rows are cut into chunks of a
-// fixed size and summed in chunk order, so every result is the same for any
-// GOMAXPROCS.
+// lifting is the matrix products of trainmm.go (SIMD kernels on amd64);
+// products whose outputs are rows run on row chunks (or examples) in
+// parallel, each output computed whole by one goroutine. Reductions over
+// rows are cut into chunks of a fixed size and summed in chunk order, so
+// every result is the same for any GOMAXPROCS.
 
 import (
 	"fmt"
@@ -17,33 +19,13 @@ import (
 	"sync"
 
 	"github.com/chewxy/hm"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-var blasImpl gonum.Implementation
-
 // rowChunk is the number of rows each parallel work item handles; it fixes
 // the summation order of row reductions.
 const rowChunk = 1024
-
-// sgemm computes c = a·b + beta·c on row-major matrices (op(a) m×k, op(b)
-// k×n).
-func sgemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if tA {
-		ta = blas.Trans
-	}
-	if tB {
-		tb = blas.Trans
-	}
-	blasImpl.Sgemm(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
-}
 
 // parallelChunks calls fn(i, lo, hi) for the chunks [i*size, min((i+1)*size,
 // n)) on up to GOMAXPROCS goroutines. Chunk boundaries do not depend on the
@@ -228,15 +210,20 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 	xs, ws := shapeOf(in[0]), shapeOf(in[1])
 	R, I, O := xs[0], xs[1], ws[1]
 	out, od := o.buf.get(R, O)
-	var beta float32
+	var b []float32
 	if o.bias {
-		b := f32s(in[2])
-		for r := 0; r < R; r++ {
-			copy(od[r*O:(r+1)*O], b)
-		}
-		beta = 1
+		b = f32s(in[2])
 	}
-	sgemm(false, false, R, O, I, x, I, w, O, beta, od, O)
+	parallelChunks(R, rowChunk, func(_, lo, hi int) {
+		var beta float32
+		if b != nil {
+			for r := lo; r < hi; r++ {
+				copy(od[r*O:(r+1)*O], b)
+			}
+			beta = 1
+		}
+		sgemm(false, false, hi-lo, O, I, x[lo*I:], I, w, O, beta, od[lo*O:], O)
+	})
 	return out, nil
 }
 
@@ -265,10 +252,11 @@ func (o denseDXOp) Do(in ...G.Value) (G.Value, error) {
 	dy, w := f32s(in[0]), f32s(in[1])
 	R, O, I := shapeOf(in[0])[0], shapeOf(in[0])[1], shapeOf(in[1])[0]
 	out, od := o.buf.get(R, I)
-	// A no-transpose product runs on gonum's axpy kernel, much faster
-	// than its dot-product kernel for these shapes.
+	// The kernels vectorize over output columns: transpose W once.
 	wt := transposeMat(w, I, O)
-	sgemm(false, false, R, I, O, dy, O, wt, I, 0, od, I)
+	parallelChunks(R, rowChunk, func(_, lo, hi int) {
+		sgemm(false, false, hi-lo, I, O, dy[lo*O:], O, wt, I, 0, od[lo*I:], I)
+	})
 	return out, nil
 }
 
@@ -455,10 +443,11 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 	N, C := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	C2 := shapeOf(in[1])[1]
 	out, z := o.buf.get(N, C2)
-	for r := 0; r < N; r++ {
-		copy(z[r*C2:(r+1)*C2], b)
-	}
-	for base := 0; base < N; base += o.T {
+	parallelChunks(N/o.T, 1, func(e, _, _ int) {
+		base := e * o.T
+		for r := base; r < base+o.T; r++ {
+			copy(z[r*C2:(r+1)*C2], b)
+		}
 		for k := 0; k < o.K; k++ {
 			off, lo, hi := o.tap(k)
 			if hi <= lo {
@@ -466,7 +455,7 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 			}
 			sgemm(false, false, hi-lo, C2, C, y[(base+lo+off)*C:], C, w[k*C*C2:], C2, 1, z[(base+lo)*C2:], C2)
 		}
-	}
+	})
 	return out, nil
 }
 func (o convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
@@ -492,12 +481,13 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 	N, C2 := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	C := shapeOf(in[1])[0] / o.K
 	out, dy := o.buf.get(N, C)
-	clear(dy)
 	wt := make([][]float32, o.K)
 	for k := range wt {
 		wt[k] = transposeMat(w[k*C*C2:(k+1)*C*C2], C, C2)
 	}
-	for base := 0; base < N; base += o.T {
+	parallelChunks(N/o.T, 1, func(e, _, _ int) {
+		base := e * o.T
+		clear(dy[base*C : (base+o.T)*C])
 		for k := 0; k < o.K; k++ {
 			off, lo, hi := o.tap(k)
 			if hi <= lo {
@@ -505,7 +495,7 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 			}
 			sgemm(false, false, hi-lo, C, C2, dz[(base+lo)*C2:], C2, wt[k], C, 1, dy[(base+lo+off)*C:], C)
 		}
-	}
+	})
 	return out, nil
 }
 
