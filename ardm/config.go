@@ -42,7 +42,7 @@ type Config struct {
 	FrameLen      int    `json:"frame_len"`          // D: the frame length the model codes (16000 for SC09)
 	Head          string `json:"head"`               // HeadSoftmax or HeadMixture
 	Mixtures      int    `json:"mixtures,omitempty"` // K, mixture components (HeadMixture); 0 for HeadSoftmax
-	Features      int    `json:"features,omitempty"` // input feature set: FeaturesBase (0), FeaturesInterp (1) or FeaturesLPC (2), see features.go
+	Features      int    `json:"features,omitempty"` // input feature set: FeaturesBase (0), FeaturesInterp (1), FeaturesLPC (2) or FeaturesFine (3), see features.go
 }
 
 // DefaultConfig is a small network that trains on a CPU.
@@ -84,8 +84,8 @@ func (c Config) Validate() error {
 	case c.FrameLen < 1 || c.FrameLen > 1<<20:
 		return fmt.Errorf("ardm: frame length %d out of range 1..%d", c.FrameLen, 1<<20)
 	}
-	if c.Features < 0 || c.Features > FeaturesLPC {
-		return fmt.Errorf("ardm: feature set %d not in {%d, %d, %d}", c.Features, FeaturesBase, FeaturesInterp, FeaturesLPC)
+	if c.Features < 0 || c.Features > FeaturesFine {
+		return fmt.Errorf("ardm: feature set %d not in {%d, %d, %d, %d}", c.Features, FeaturesBase, FeaturesInterp, FeaturesLPC, FeaturesFine)
 	}
 	switch c.Head {
 	case HeadSoftmax:

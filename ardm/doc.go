@@ -15,7 +15,8 @@
 // Input: Features (features.go) gives Config.NumFeatures() values per
 // position from the stage, the values and the mask (feature set 0: six
 // level-normalised values; set 1 adds seven interpolation features, set 2
-// two more from a per-block AR model, features_lpc.go);
+// two more from a per-block AR model, features_lpc.go, set 3 three more
+// from the positions revealed in the stage, features_fine.go);
 // Embedding gives the revealed-fraction embedding emb (EmbedDim) for t
 // revealed of n positions. With C channels:
 //

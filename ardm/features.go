@@ -30,6 +30,9 @@ func (c Config) NumFeatures() int {
 	if c.Features == FeaturesLPC {
 		return numBaseFeatures + numInterpFeatures + numLPCFeat
 	}
+	if c.Features == FeaturesFine {
+		return numBaseFeatures + numInterpFeatures + numLPCFeat + numFineFeat
+	}
 	return numBaseFeatures
 }
 
@@ -104,10 +107,12 @@ func Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32
 // path (one forward pass per network call, one training example after
 // another) can keep them between calls.
 type featScratch struct {
-	g, a              []float64
-	ai, coarse, pre   []int64
-	left, right       []int
-	coarseF, windowed []float64
+	g, a               []float64
+	ai, coarse, pre    []int64
+	left, right        []int
+	coarseF, windowed  []float64
+	fineC, fineN       []float64 // feature set 3: prefix sums
+	fineCntC, fineCntN []int32
 }
 
 // grow returns (*s)[:n], reallocating when the capacity is short. The
@@ -137,8 +142,11 @@ func (sc *featScratch) features(cfg Config, stage int, values []uint16, mask []b
 	if cfg.Features >= FeaturesInterp {
 		sc.interpFeatures(cfg, stage, values, a, mask, wFine, wCoarse, dst)
 	}
-	if cfg.Features == FeaturesLPC {
+	if cfg.Features >= FeaturesLPC {
 		sc.lpcFeatures(cfg, stage, values, a, wFine, wCoarse, mask, dst, numBaseFeatures+numInterpFeatures)
+	}
+	if cfg.Features >= FeaturesFine {
+		sc.fineFeatures(cfg, values, mask, wFine, wCoarse, dst, numBaseFeatures+numInterpFeatures+numLPCFeat)
 	}
 	for i := range values {
 		w, m := wCoarse, float32(0)

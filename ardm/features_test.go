@@ -13,7 +13,8 @@ func TestFeatureSetConfig(t *testing.T) {
 		{FeaturesBase, 6},
 		{FeaturesInterp, 13},
 		{FeaturesLPC, 15},
-		{3, -1},
+		{FeaturesFine, 18},
+		{4, -1},
 		{-1, -1},
 	}
 	for _, tc := range tests {

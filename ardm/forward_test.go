@@ -196,6 +196,7 @@ func TestForwardMatchesReference(t *testing.T) {
 		{"b4-interp-tiny-n", 4, 6, 2, 3, 5, 2, FeaturesInterp},
 		{"b16-lpc", 16, 8, 3, 3, 4, 1300, FeaturesLPC},
 		{"b16-lpc-tiny-n", 16, 5, 2, 3, 2, 1, FeaturesLPC},
+		{"b16-fine", 16, 8, 3, 3, 3, 900, FeaturesFine},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -329,6 +330,7 @@ var goldenFiles = map[int]string{
 	FeaturesBase:   "testdata/forward_golden.txt",
 	FeaturesInterp: "testdata/forward_golden_interp.txt",
 	FeaturesLPC:    "testdata/forward_golden_lpc.txt",
+	FeaturesFine:   "testdata/forward_golden_fine.txt",
 }
 
 // TestForwardGolden pins the exact bits of a forward pass (and softmax)

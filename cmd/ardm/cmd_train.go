@@ -53,7 +53,7 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.cfg.Kernel, "kernel", c.Kernel, "odd convolution width")
 	f.IntVar(&o.cfg.EmbedDim, "embed-dim", c.EmbedDim, "size of the revealed-fraction embedding")
 	f.IntVar(&o.cfg.FrameLen, "frame-len", c.FrameLen, "samples per frame the model codes")
-	f.IntVar(&o.cfg.Features, "features", c.Features, "input feature set: 0 (level-normalised values), 1 (adds the neighbours' interpolation in units of the unknown range) or 2 (adds an AR model's two-sided interpolation; EXPERIMENTS.md)")
+	f.IntVar(&o.cfg.Features, "features", c.Features, "input feature set: 0 (level-normalised values), 1 (adds the neighbours' interpolation in units of the unknown range), 2 (adds an AR model's two-sided interpolation) or 3 (adds how far the revealed fine values stray from coarser predictions; EXPERIMENTS.md)")
 
 	f.IntVar(&o.train.Batch, "batch", t.Batch, "examples per step")
 	f.IntVar(&o.train.Crop, "crop", t.Crop, "samples per example (random crops of the clips)")
