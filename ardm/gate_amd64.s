@@ -474,3 +474,101 @@ sse64_loop:
 	CMPQ     AX, BX
 	JLT      sse64_loop
 	RET
+
+// func gateTrainAVX(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint64, ts *float32) (nan bool)
+//
+// gateAVX for training (traingate.go): besides dst it stores the float32
+// tanhDet and sigmoidDet values in ts, which has z's layout. DX is the ts
+// row, R13 the ts row + C.
+TEXT ·gateTrainAVX(SB), NOSPLIT, $0-57
+	LOADARGS
+	MOVQ ts+48(FP), DX
+	AVXSETUP
+	LEAQ -16(BX), R10
+
+avxt_row:
+	LEAQ (SI)(R11*1), CX
+	LEAQ (DX)(R11*1), R13
+	XORQ AX, AX
+
+avxt_loop8:
+	CMPQ       AX, R10
+	JGE        avxt_tail
+	AVXGATE8((SI)(AX*1), (CX)(AX*1), 16(SI)(AX*1), 16(CX)(AX*1))
+	VCVTPD2PSY Y4, X4
+	VCVTPD2PSY Y1, X1
+	VMOVUPS    X4, (DX)(AX*1)
+	VMOVUPS    X1, (R13)(AX*1)
+	VMULPS     X1, X4, X4
+	VMOVUPS    X4, (DI)(AX*1)
+	VCVTPD2PSY Y10, X10
+	VCVTPD2PSY Y7, X7
+	VMOVUPS    X10, 16(DX)(AX*1)
+	VMOVUPS    X7, 16(R13)(AX*1)
+	VMULPS     X7, X10, X10
+	VMOVUPS    X10, 16(DI)(AX*1)
+	ADDQ       $32, AX
+	JMP        avxt_loop8
+
+avxt_tail:
+	CMPQ       AX, BX
+	JGE        avxt_next
+	AVXGATE4((SI)(AX*1), (CX)(AX*1))
+	VCVTPD2PSY Y4, X4
+	VCVTPD2PSY Y1, X1
+	VMOVUPS    X4, (DX)(AX*1)
+	VMOVUPS    X1, (R13)(AX*1)
+	VMULPS     X1, X4, X4
+	VMOVUPS    X4, (DI)(AX*1)
+	ADDQ       $16, AX
+
+avxt_next:
+	ADDQ R11, DI
+	ADDQ R12, SI
+	ADDQ R12, DX
+	DECQ R9
+	JNZ  avxt_row
+
+	VMOVMSKPD Y15, AX
+	TESTQ     AX, AX
+	SETNE     nan+56(FP)
+	VZEROUPPER
+	RET
+
+// func gateTrainSSE(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint64, ts *float32) (nan bool)
+//
+// gateSSE for training, storing ts as gateTrainAVX does.
+TEXT ·gateTrainSSE(SB), NOSPLIT, $0-57
+	LOADARGS
+	MOVQ ts+48(FP), DX
+	SSESETUP
+
+sset_row:
+	LEAQ (SI)(R11*1), CX
+	LEAQ (DX)(R11*1), R13
+	XORQ AX, AX
+
+sset_loop:
+	CVTPS2PD (SI)(AX*1), X0 // x
+	CVTPS2PD (CX)(AX*1), X1 // y
+	SSETANHSIG
+	CVTPD2PS X8, X8
+	CVTPD2PS X6, X6
+	MOVSD    X8, (DX)(AX*1)
+	MOVSD    X6, (R13)(AX*1)
+	MULPS    X6, X8
+	MOVSD    X8, (DI)(AX*1)
+	ADDQ     $8, AX
+	CMPQ     AX, BX
+	JLT      sset_loop
+
+	ADDQ R11, DI
+	ADDQ R12, SI
+	ADDQ R12, DX
+	DECQ R9
+	JNZ  sset_row
+
+	MOVMSKPD X15, AX
+	TESTQ    AX, AX
+	SETNE    nan+56(FP)
+	RET

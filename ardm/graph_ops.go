@@ -217,9 +217,7 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 	parallelChunks(R, rowChunk, func(_, lo, hi int) {
 		var beta float32
 		if b != nil {
-			for r := lo; r < hi; r++ {
-				copy(od[r*O:(r+1)*O], b)
-			}
+			fillRows(od[lo*O:hi*O], b)
 			beta = 1
 		}
 		sgemm(false, false, hi-lo, O, I, x[lo*I:], I, w, O, beta, od[lo*O:], O)
@@ -282,6 +280,28 @@ func (o denseDWOp) Do(in ...G.Value) (G.Value, error) {
 	sumParts(od, parts)
 	return out, nil
 }
+
+// fillRows sets every row of dst (rows of len(row)) to row. It copies the
+// rows already set, doubling their number up to fillBlock elements, then
+// that block; copying one short row at a time costs a call per row.
+func fillRows(dst, row []float32) {
+	if len(row) == 0 || len(dst)%len(row) != 0 {
+		panic("ardm: fillRows: length is not a multiple of the row")
+	}
+	if len(dst) == 0 {
+		return
+	}
+	n := copy(dst, row)
+	for n < len(dst) && n < fillBlock {
+		n += copy(dst[n:], dst[:n])
+	}
+	for block := n; n < len(dst); {
+		n += copy(dst[n:], dst[:block])
+	}
+}
+
+// fillBlock is the size of fillRows' source block (4 KiB, in L1).
+const fillBlock = 1024
 
 // transposeMat returns the (cols, rows) transpose of the row-major m.
 func transposeMat(m []float32, rows, cols int) []float32 {
@@ -445,9 +465,7 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 	out, z := o.buf.get(N, C2)
 	parallelChunks(N/o.T, 1, func(e, _, _ int) {
 		base := e * o.T
-		for r := base; r < base+o.T; r++ {
-			copy(z[r*C2:(r+1)*C2], b)
-		}
+		fillRows(z[base*C2:(base+o.T)*C2], b)
 		for k := 0; k < o.K; k++ {
 			off, lo, hi := o.tap(k)
 			if hi <= lo {
@@ -536,6 +554,8 @@ func (o convDWOp) Do(in ...G.Value) (G.Value, error) {
 
 // ---- gate: tanh(z[:, :C]) * sigmoid(z[:, C:]) ----
 
+// gateOp computes the gate with gateTrain (traingate.go): the inference
+// gate's bits, with the deterministic SIMD kernels.
 type gateOp struct {
 	baseOp
 	cache *gateCache
@@ -565,31 +585,27 @@ func (o gateOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	ts := o.cache.ts
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
-		for r := lo; r < hi; r++ {
-			zr, gr, tr := z[r*C2:(r+1)*C2], g[r*C:(r+1)*C], ts[r*C2:(r+1)*C2]
-			for j := range gr {
-				t := float32(math.Tanh(float64(zr[j])))
-				s := sigmoid32(zr[C+j])
-				tr[j], tr[C+j] = t, s
-				gr[j] = t * s
-			}
-		}
+		gateTrain(g[lo*C:hi*C], ts[lo*C2:hi*C2], z[lo*C2:hi*C2], hi-lo, C)
 	})
 	o.cache.z = z
 	return out, nil
 }
 func (o gateOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	return G.Nodes{apply(gateGradOp{mkBase("ardmGateGrad", 2), o.cache}, in[0], grad)}, nil
+	return G.Nodes{apply(gateGradOp{mkBase("ardmGateGrad", 2), o.cache, &gateRedo{}}, in[0], grad)}, nil
 }
-
-func sigmoid32(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
 
 // gateGradOp: z (N,2C), dg (N,C) -> dz (N,2C). It reads tanh and sigmoid
-// from the forward op's cache when that was computed from the same z.
+// from the forward op's cache when that was computed from the same z, and
+// recomputes them into its own otherwise.
 type gateGradOp struct {
 	baseOp
-	cache *gateCache
+	cache *gateCache // the forward op's
+	redo  *gateRedo
 }
+
+// gateRedo holds what gateGradOp recomputes when the forward cache does
+// not belong to its z: tanh and sigmoid, and the (unused) gate output.
+type gateRedo struct{ g, ts []float32 }
 
 func (o gateGradOp) Type() hm.Type { return fnType(matType, matType, matType) }
 func (o gateGradOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
@@ -601,21 +617,19 @@ func (o gateGradOp) Do(in ...G.Value) (G.Value, error) {
 	C := C2 / 2
 	out, dz := o.buf.get(N, C2)
 	c := o.cache
-	cached := len(c.z) == len(z) && len(z) > 0 && &c.z[0] == &z[0] && len(c.ts) == len(z)
-	parallelChunks(N, rowChunk, func(_, lo, hi int) {
-		for r := lo; r < hi; r++ {
-			zr, dgr, dzr := z[r*C2:(r+1)*C2], dg[r*C:(r+1)*C], dz[r*C2:(r+1)*C2]
-			for j, d := range dgr {
-				var t, s float32
-				if cached {
-					t, s = c.ts[r*C2+j], c.ts[r*C2+C+j]
-				} else {
-					t, s = float32(math.Tanh(float64(zr[j]))), sigmoid32(zr[C+j])
-				}
-				dzr[j] = d * s * (1 - t*t)
-				dzr[C+j] = d * t * s * (1 - s)
-			}
+	ts := c.ts
+	if len(c.z) != len(z) || len(z) == 0 || &c.z[0] != &z[0] || len(c.ts) != len(z) {
+		rd := o.redo
+		if len(rd.ts) != len(z) {
+			rd.g, rd.ts = make([]float32, len(z)/2), make([]float32, len(z))
 		}
+		ts = rd.ts
+		parallelChunks(N, rowChunk, func(_, lo, hi int) {
+			gateTrain(rd.g[lo*C:hi*C], ts[lo*C2:hi*C2], z[lo*C2:hi*C2], hi-lo, C)
+		})
+	}
+	parallelChunks(N, rowChunk, func(_, lo, hi int) {
+		gateTrainGrad(dz[lo*C2:hi*C2], ts[lo*C2:hi*C2], dg[lo*C:hi*C], hi-lo, C)
 	})
 	return out, nil
 }
@@ -822,48 +836,61 @@ type lossSpec struct {
 
 type nllOp struct {
 	baseOp
-	spec *lossSpec
+	spec  *lossSpec
+	cache *nllCache
 }
 
-func newNLL(spec *lossSpec) nllOp { return nllOp{mkBase("ardmStageNLL", 1), spec} }
+// nllCache keeps the softmax probabilities of the last forward pass for
+// the gradient.
+type nllCache struct {
+	x []float32 // the logits they were computed from
+	p []float64 // row r: the spec.b probabilities of its stage (rows of weight 0: stale)
+}
+
+func newNLL(spec *lossSpec) nllOp { return nllOp{mkBase("ardmStageNLL", 1), spec, &nllCache{}} }
 
 func (o nllOp) Type() hm.Type { return fnType(matType, tensor.Float32) }
 func (o nllOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.ScalarShape(), nil
 }
 
-// logSoftmaxRow writes log p of the b logits x (float64) to lp and returns
-// nothing; lp must have len(x).
-func logSoftmaxRow(x []float32, lp []float64) {
+// softmaxNLLRow writes the softmax of the logits x (in float64) to p
+// (len(x)) and returns -ln p[target].
+func softmaxNLLRow(x []float32, target int32, p []float64) float64 {
+	p = p[:len(x)]
 	m := float64(x[0])
 	for _, v := range x[1:] {
 		m = math.Max(m, float64(v))
 	}
 	var s float64
-	for _, v := range x {
-		s += math.Exp(float64(v) - m)
-	}
-	lse := m + math.Log(s)
 	for j, v := range x {
-		lp[j] = float64(v) - lse
+		e := math.Exp(float64(v) - m)
+		p[j] = e
+		s += e
 	}
+	for j := range p {
+		p[j] /= s
+	}
+	return m + math.Log(s) - float64(x[target])
 }
 
 func (o nllOp) Do(in ...G.Value) (G.Value, error) {
 	x := f32s(in[0])
 	N, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
-	sp := o.spec
+	sp, c := o.spec, o.cache
 	if len(sp.weight) != N || len(sp.nll) != N {
 		return nil, fmt.Errorf("ardm: loss spec for %d rows, logits have %d", len(sp.weight), N)
 	}
+	if len(c.p) != N*sp.b {
+		c.p = make([]float64, N*sp.b)
+	}
 	loss := sp.weightedNLL(N, func() func(r int) float64 {
-		lp := make([]float64, sp.b)
 		return func(r int) float64 {
 			s := sp.stage[r/sp.T]
-			logSoftmaxRow(x[r*O+(s-1)*sp.b:r*O+s*sp.b], lp)
-			return -lp[sp.target[r]]
+			return softmaxNLLRow(x[r*O+(s-1)*sp.b:r*O+s*sp.b], sp.target[r], c.p[r*sp.b:(r+1)*sp.b])
 		}
 	})
+	c.x = x
 	return G.NewF32(float32(loss)), nil
 }
 
@@ -895,12 +922,16 @@ func (sp *lossSpec) weightedNLL(N int, newRow func() func(r int) float64) float6
 	return loss
 }
 func (o nllOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	return G.Nodes{apply(nllGradOp{mkBase("ardmStageNLLGrad", 2), o.spec}, in[0], grad)}, nil
+	return G.Nodes{apply(nllGradOp{mkBase("ardmStageNLLGrad", 2), o.spec, o.cache}, in[0], grad)}, nil
 }
 
+// nllGradOp: logits, dloss -> dlogits. It reads the probabilities from
+// the forward op's cache when they were computed from the same logits,
+// and recomputes them otherwise.
 type nllGradOp struct {
 	baseOp
-	spec *lossSpec
+	spec  *lossSpec
+	cache *nllCache
 }
 
 func (o nllGradOp) Type() hm.Type { return fnType(matType, tensor.Float32, matType) }
@@ -911,26 +942,33 @@ func (o nllGradOp) Do(in ...G.Value) (G.Value, error) {
 	x := f32s(in[0])
 	dl := float64(scalarF32(in[1]))
 	N, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
-	sp := o.spec
+	sp, c := o.spec, o.cache
 	out, dx := o.buf.get(N, O)
 	clear(dx)
+	cached := len(c.x) == len(x) && len(x) > 0 && &c.x[0] == &x[0] && len(c.p) == N*sp.b
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
-		lp := make([]float64, sp.b)
+		var p []float64
+		if !cached {
+			p = make([]float64, sp.b)
+		}
 		for r := lo; r < hi; r++ {
 			w := float64(sp.weight[r])
 			if w == 0 {
 				continue
 			}
-			s := sp.stage[r/sp.T]
-			off := r*O + (s-1)*sp.b
-			logSoftmaxRow(x[off:off+sp.b], lp)
-			for j, l := range lp {
-				p := math.Exp(l)
-				if int32(j) == sp.target[r] {
-					p--
-				}
-				dx[off+j] = float32(dl * w * p)
+			off := r*O + (sp.stage[r/sp.T]-1)*sp.b
+			if cached {
+				p = c.p[r*sp.b : (r+1)*sp.b]
+			} else {
+				softmaxNLLRow(x[off:off+sp.b], sp.target[r], p)
 			}
+			f := dl * w
+			d := dx[off : off+sp.b]
+			for j, pj := range p {
+				d[j] = float32(f * pj)
+			}
+			t := sp.target[r]
+			d[t] = float32(f * (p[t] - 1))
 		}
 	})
 	return out, nil

@@ -1,0 +1,113 @@
+package ardm
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// TestFillRows checks that fillRows sets every row, for row counts around
+// the powers of two its doubling copies pass and past its block size.
+func TestFillRows(t *testing.T) {
+	for _, tc := range []struct{ rows, width int }{{0, 3}, {1, 1}, {1, 5}, {2, 3}, {3, 16}, {7, 2}, {8, 4}, {9, 32}, {1000, 3}, {3000, 16}, {100, 1025}} {
+		row := make([]float32, tc.width)
+		for j := range row {
+			row[j] = float32(j) + 0.5
+		}
+		dst := make([]float32, tc.rows*tc.width+1)
+		dst[len(dst)-1] = -1 // canary
+		fillRows(dst[:tc.rows*tc.width], row)
+		for i, v := range dst[:tc.rows*tc.width] {
+			if v != row[i%tc.width] {
+				t.Fatalf("%d rows of %d: element %d is %v, want %v", tc.rows, tc.width, i, v, row[i%tc.width])
+			}
+		}
+		if dst[len(dst)-1] != -1 {
+			t.Fatalf("%d rows of %d: wrote past the rows", tc.rows, tc.width)
+		}
+	}
+}
+
+// TestNLLGradOp checks the softmax loss gradient against the float64
+// formula w * (softmax - onehot) on the row's stage (0 elsewhere), on the
+// recomputing path (no forward run) and on the cached one, which must give
+// the same bits.
+func TestNLLGradOp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	for _, tc := range []struct {
+		name            string
+		B, T, b, stages int
+		scale           float64
+	}{
+		{"b16", 3, 50, 16, 4, 3},
+		{"b2 one row", 1, 1, 2, 16, 1},
+		{"b256 large logits", 2, 20, 256, 1, 40},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			N, O := tc.B*tc.T, tc.b*tc.stages
+			sp := &lossSpec{b: tc.b, T: tc.T, stage: make([]int, tc.B), target: make([]int32, N),
+				weight: make([]float32, N), nll: make([]float64, N)}
+			for i := range sp.stage {
+				sp.stage[i] = 1 + rng.IntN(tc.stages)
+			}
+			for r := range N {
+				sp.target[r] = int32(rng.IntN(tc.b))
+				if rng.IntN(4) != 0 {
+					sp.weight[r] = float32(rng.Float64())
+				}
+			}
+			xd := make([]float32, N*O)
+			for i := range xd {
+				xd[i] = float32(rng.NormFloat64() * tc.scale)
+			}
+			x := tensor.New(tensor.WithShape(N, O), tensor.WithBacking(xd))
+			fwd := newNLL(sp)
+			gradOp := nllGradOp{mkBase("ardmStageNLLGrad", 2), sp, fwd.cache}
+			dl := G.NewF32(1.5)
+			fresh, err := gradOp.Do(x, dl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := append([]float32(nil), f32s(fresh)...)
+			for r := range N {
+				s := sp.stage[r/tc.T]
+				m := math.Inf(-1)
+				for _, v := range xd[r*O+(s-1)*tc.b : r*O+s*tc.b] {
+					m = math.Max(m, float64(v))
+				}
+				var sum float64
+				for _, v := range xd[r*O+(s-1)*tc.b : r*O+s*tc.b] {
+					sum += math.Exp(float64(v) - m)
+				}
+				for k := range O {
+					var want float64
+					if j := k - (s-1)*tc.b; sp.weight[r] != 0 && j >= 0 && j < tc.b {
+						want = math.Exp(float64(xd[r*O+k])-m) / sum
+						if int32(j) == sp.target[r] {
+							want--
+						}
+						want *= 1.5 * float64(sp.weight[r])
+					}
+					if d := math.Abs(float64(got[r*O+k]) - want); d > 1e-6*(math.Abs(want)+1e-3) {
+						t.Fatalf("row %d output %d: %v, float64 %v", r, k, got[r*O+k], want)
+					}
+				}
+			}
+			if _, err := fwd.Do(x); err != nil {
+				t.Fatal(err)
+			}
+			cached, err := gradOp.Do(x, dl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range f32s(cached) {
+				if math.Float32bits(v) != math.Float32bits(got[i]) {
+					t.Fatalf("element %d: cached %v, recomputed %v", i, v, got[i])
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,44 @@
+//go:build amd64 && !purego
+
+package ardm
+
+// gateTrainAVX and gateTrainSSE (gate_amd64.s) are gateAVX and gateSSE
+// that also store t = tanhDet(x) and s = sigmoidDet(y) in ts (z's layout)
+// for the channels j < width: the gate's own float32 roundings of its
+// float64 tanh64 and sigmoid64, whose product g is. They return whether
+// any input was a NaN, in which case dst and ts hold unspecified values.
+
+//go:noescape
+func gateTrainAVX(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint64, ts *float32) (nan bool)
+
+//go:noescape
+func gateTrainSSE(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint64, ts *float32) (nan bool)
+
+// gateTrainKernel is gateTrain with the kernel gemmLevel selects, as gate
+// does: the SIMD kernels take the channels in groups of four (AVX) or two
+// (SSE), gateTrainGo the rest, and the whole call when an input is a NaN.
+// gateTrain has checked the buffers.
+func gateTrainKernel(g, ts, z []float32, rows, C int) {
+	lanes := 2
+	if gemmLevel >= gemmLevelAVX {
+		lanes = 4
+	}
+	width := C - C%lanes
+	if gemmLevel == gemmLevelGo || rows <= 0 || width <= 0 {
+		gateTrainGo(g, ts, z, rows, C, 0)
+		return
+	}
+	var nan bool
+	if lanes == 4 {
+		nan = gateTrainAVX(&g[0], &z[0], rows, width, C, &gateTab, &ts[0])
+	} else {
+		nan = gateTrainSSE(&g[0], &z[0], rows, width, C, &gateTab, &ts[0])
+	}
+	if nan {
+		gateTrainGo(g, ts, z, rows, C, 0)
+		return
+	}
+	if width < C {
+		gateTrainGo(g, ts, z, rows, C, width)
+	}
+}
