@@ -339,11 +339,7 @@ func (o colSumOp) Do(in ...G.Value) (G.Value, error) {
 	parts := make([][]float64, chunks)
 	parallelChunks(R, rowChunk, func(i, lo, hi int) {
 		p := make([]float64, O)
-		for r := lo; r < hi; r++ {
-			for j, v := range dy[r*O : (r+1)*O] {
-				p[j] += float64(v)
-			}
-		}
+		colSum64(p, dy[lo*O:hi*O], hi-lo, O, O)
 		parts[i] = p
 	})
 	acc := make([]float64, O)
@@ -413,11 +409,7 @@ func (o blockSumOp) Do(in ...G.Value) (G.Value, error) {
 	out, od := o.buf.get(B, C)
 	parallelChunks(B, 1, func(b, _, _ int) {
 		acc := make([]float64, C)
-		for r := b * o.T; r < (b+1)*o.T; r++ {
-			for j, v := range dy[r*C : (r+1)*C] {
-				acc[j] += float64(v)
-			}
-		}
+		colSum64(acc, dy[b*o.T*C:(b+1)*o.T*C], o.T, C, C)
 		for j, v := range acc {
 			od[b*C+j] = float32(v)
 		}
@@ -678,9 +670,11 @@ func (o scaleOp) Do(in ...G.Value) (G.Value, error) {
 	a := f32s(in[0])
 	s := shapeOf(in[0])
 	out, od := o.buf.get(s[0], s[1])
-	for i, v := range a {
-		od[i] = v * o.s
-	}
+	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
+		for i, v := range a[lo:hi] {
+			od[lo+i] = v * o.s
+		}
+	})
 	return out, nil
 }
 
@@ -746,13 +740,15 @@ func (o reluScaleGradOp) Do(in ...G.Value) (G.Value, error) {
 	y, dy := f32s(in[0]), f32s(in[1])
 	s := shapeOf(in[0])
 	out, od := o.buf.get(s[0], s[1])
-	for i, v := range y {
-		if v > 0 {
-			od[i] = dy[i] * o.s
-		} else {
-			od[i] = 0
+	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if y[i] > 0 {
+				od[i] = dy[i] * o.s
+			} else {
+				od[i] = 0
+			}
 		}
-	}
+	})
 	return out, nil
 }
 
@@ -807,16 +803,18 @@ func (o actGradOp) Do(in ...G.Value) (G.Value, error) {
 	y, dy := f32s(in[0]), f32s(in[1])
 	s := shapeOf(in[0])
 	out, od := o.buf.get(s[0], s[1])
-	for i, v := range y {
-		switch {
-		case o.kind == actTanh:
-			od[i] = dy[i] * (1 - v*v)
-		case v > 0:
-			od[i] = dy[i]
-		default:
-			od[i] = 0
+	parallelChunks(len(od), rowChunk*64, func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			switch v := y[i]; {
+			case o.kind == actTanh:
+				od[i] = dy[i] * (1 - v*v)
+			case v > 0:
+				od[i] = dy[i]
+			default:
+				od[i] = 0
+			}
 		}
-	}
+	})
 	return out, nil
 }
 
@@ -944,9 +942,9 @@ func (o nllGradOp) Do(in ...G.Value) (G.Value, error) {
 	N, O := shapeOf(in[0])[0], shapeOf(in[0])[1]
 	sp, c := o.spec, o.cache
 	out, dx := o.buf.get(N, O)
-	clear(dx)
 	cached := len(c.x) == len(x) && len(x) > 0 && &c.x[0] == &x[0] && len(c.p) == N*sp.b
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
+		clear(dx[lo*O : hi*O])
 		var p []float64
 		if !cached {
 			p = make([]float64, sp.b)

@@ -1,9 +1,13 @@
 package ardm
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+
+	"github.com/ardm-dev/ardm/datasets"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -106,6 +110,45 @@ func TestNLLGradOp(t *testing.T) {
 			for i, v := range f32s(cached) {
 				if math.Float32bits(v) != math.Float32bits(got[i]) {
 					t.Fatalf("element %d: cached %v, recomputed %v", i, v, got[i])
+				}
+			}
+		})
+	}
+}
+
+// TestTrainStepsAcrossGOMAXPROCS runs a few training steps over batches of
+// several row chunks (rowChunk) with 1, 2 and 3 threads: the weights must
+// come out bit-identical.
+func TestTrainStepsAcrossGOMAXPROCS(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		crop int
+	}{
+		{"tiny", tinyConfig(), 1024},
+		{"16 channels, partial chunk", Config{Branching: 16, Channels: 16, Layers: 3, DilationCycle: 3, Kernel: 3, EmbedDim: 8, FrameLen: 2000, Head: HeadSoftmax}, 700},
+		{"odd channels", Config{Branching: 4, Channels: 7, Layers: 2, DilationCycle: 2, Kernel: 5, EmbedDim: 4, FrameLen: 2000, Head: HeadSoftmax}, 900},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var first *Weights
+			for _, procs := range []int{1, 2, 3} {
+				opts := tinyTrainOptions(3)
+				opts.Crop = tc.crop
+				tr, err := NewTrainer(tc.cfg, opts, datasets.NewBatcher(testClips(6, 3000, 3), opts.Batch, opts.Crop, opts.Seed))
+				if err != nil {
+					t.Fatal(err)
+				}
+				old := runtime.GOMAXPROCS(procs)
+				err = tr.Run(context.Background(), "", 0, nil)
+				runtime.GOMAXPROCS(old)
+				tr.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first == nil {
+					first = tr.RawWeights()
+				} else if !weightsEqual(first, tr.RawWeights()) {
+					t.Fatalf("GOMAXPROCS=%d: weights differ from GOMAXPROCS=1", procs)
 				}
 			}
 		})

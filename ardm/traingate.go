@@ -41,15 +41,23 @@ func gateTrainGo(g, ts, z []float32, rows, C, j0 int) {
 //	dz[r*2*C+j]   = dg*s * (1 - t*t)
 //	dz[r*2*C+C+j] = dg*s * t * (1 - s)
 //
-// with dg = dg[r*C+j], t = ts[r*2*C+j] and s = ts[r*2*C+C+j].
+// with dg = dg[r*C+j], t = ts[r*2*C+j] and s = ts[r*2*C+C+j], each
+// operation rounded to float32 in this order (every kernel gives the same
+// bits).
 func gateTrainGrad(dz, ts, dg []float32, rows, C int) {
 	if len(dz) < rows*2*C || len(ts) < rows*2*C || len(dg) < rows*C {
 		panic("ardm: gateTrainGrad: buffer too small")
 	}
+	gateTrainGradKernel(dz, ts, dg, rows, C)
+}
+
+// gateTrainGradGo is gateTrainGrad's portable code for channels [j0, C)
+// of each row.
+func gateTrainGradGo(dz, ts, dg []float32, rows, C, j0 int) {
 	for r := 0; r < rows; r++ {
-		tt, st := ts[r*2*C:r*2*C+C], ts[r*2*C+C:(r+1)*2*C]
-		da, db := dz[r*2*C:r*2*C+C], dz[r*2*C+C:(r+1)*2*C]
-		dgr := dg[r*C : (r+1)*C]
+		tt, st := ts[r*2*C+j0:r*2*C+C], ts[r*2*C+C+j0:(r+1)*2*C]
+		da, db := dz[r*2*C+j0:r*2*C+C], dz[r*2*C+C+j0:(r+1)*2*C]
+		dgr := dg[r*C+j0 : (r+1)*C]
 		for j, d := range dgr {
 			t, s := tt[j], st[j]
 			ds := d * s

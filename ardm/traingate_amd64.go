@@ -14,6 +14,28 @@ func gateTrainAVX(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint6
 //go:noescape
 func gateTrainSSE(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint64, ts *float32) (nan bool)
 
+// gateGradAVX (traingate_amd64.s) is gateTrainGrad for the channels
+// j < width (a positive multiple of 4), with the same operations in the
+// same order: the same bits.
+//
+//go:noescape
+func gateGradAVX(dz, ts, dg *float32, rows, width, C int)
+
+// gateTrainGradKernel is gateTrainGrad with gateGradAVX when mmLevel (the
+// level of the training kernels) allows AVX, gateTrainGradGo for the
+// channels left over. gateTrainGrad has checked the buffers.
+func gateTrainGradKernel(dz, ts, dg []float32, rows, C int) {
+	width := C - C%4
+	if mmLevel < gemmLevelAVX || rows <= 0 || width <= 0 {
+		gateTrainGradGo(dz, ts, dg, rows, C, 0)
+		return
+	}
+	gateGradAVX(&dz[0], &ts[0], &dg[0], rows, width, C)
+	if width < C {
+		gateTrainGradGo(dz, ts, dg, rows, C, width)
+	}
+}
+
 // gateTrainKernel is gateTrain with the kernel gemmLevel selects, as gate
 // does: the SIMD kernels take the channels in groups of four (AVX) or two
 // (SSE), gateTrainGo the rest, and the whole call when an input is a NaN.

@@ -127,8 +127,11 @@ func refGateGrad64(x, y, d float64) (float64, float64) {
 }
 
 // TestGateTrainGrad compares gateTrainGrad, on gateTrain's ts, with the
-// float64 gradient of the gate.
+// float64 gradient of the gate, at every level of the training kernels;
+// every level must give the portable code's bits.
 func TestGateTrainGrad(t *testing.T) {
+	saved := mmLevel
+	defer func() { mmLevel = saved }()
 	rng := rand.New(rand.NewPCG(6, 7))
 	for _, tc := range []struct {
 		name    string
@@ -136,39 +139,55 @@ func TestGateTrainGrad(t *testing.T) {
 		zScale  float64
 	}{
 		{"one channel", 5, 1, 1},
+		{"four channels", 3, 4, 1},
 		{"shipped width", 300, 16, 2},
 		{"default width", 100, 32, 2},
 		{"odd width, large inputs", 50, 67, 12},
 		{"small inputs", 40, 9, 1e-3},
+		{"twelve channels", 7, 12, 3},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rows, C := tc.rows, tc.C
-			z := make([]float32, rows*2*C)
-			for i := range z {
-				z[i] = float32(rng.NormFloat64() * tc.zScale)
-			}
-			dg := make([]float32, rows*C)
-			for i := range dg {
-				dg[i] = float32(rng.NormFloat64())
-			}
-			g, ts := make([]float32, rows*C), make([]float32, rows*2*C)
-			gateTrain(g, ts, z, rows, C)
-			dz := make([]float32, rows*2*C)
-			gateTrainGrad(dz, ts, dg, rows, C)
-			for r := 0; r < rows; r++ {
-				for j := 0; j < C; j++ {
-					x, y, d := float64(z[r*2*C+j]), float64(z[r*2*C+C+j]), float64(dg[r*C+j])
-					wa, wb := refGateGrad64(x, y, d)
-					ga, gb := float64(dz[r*2*C+j]), float64(dz[r*2*C+C+j])
-					// t and s are within 2^-24 relative of the truth; 1-t*t
-					// loses digits as |t| nears 1, bounded by 2^-23 |d|.
-					tol := 0x1p-21 * math.Abs(d)
-					if math.Abs(ga-wa) > tol || math.Abs(gb-wb) > tol {
-						t.Fatalf("(%d,%d) x=%v y=%v dg=%v: dz = %v, %v; float64 %v, %v", r, j, x, y, d, ga, gb, wa, wb)
+		rows, C := tc.rows, tc.C
+		z := make([]float32, rows*2*C)
+		for i := range z {
+			z[i] = float32(rng.NormFloat64() * tc.zScale)
+		}
+		dg := make([]float32, rows*C)
+		for i := range dg {
+			dg[i] = float32(rng.NormFloat64())
+		}
+		g, ts := make([]float32, rows*C), make([]float32, rows*2*C)
+		gateTrain(g, ts, z, rows, C)
+		want := make([]float32, rows*2*C)
+		gateTrainGradGo(want, ts, dg, rows, C, 0)
+		for level := gemmLevelGo; level <= gemmMaxLevel; level++ {
+			mmLevel = level
+			t.Run(gemmLevelNames[level]+"/"+tc.name, func(t *testing.T) {
+				dz := make([]float32, rows*2*C+1)
+				dz[rows*2*C] = 7 // canary
+				gateTrainGrad(dz[:rows*2*C], ts, dg, rows, C)
+				if dz[rows*2*C] != 7 {
+					t.Fatal("gateTrainGrad wrote past its rows")
+				}
+				for i, v := range dz[:rows*2*C] {
+					if math.Float32bits(v) != math.Float32bits(want[i]) {
+						t.Fatalf("element %d: %v, portable code %v", i, v, want[i])
 					}
 				}
-			}
-		})
+				for r := 0; r < rows; r++ {
+					for j := 0; j < C; j++ {
+						x, y, d := float64(z[r*2*C+j]), float64(z[r*2*C+C+j]), float64(dg[r*C+j])
+						wa, wb := refGateGrad64(x, y, d)
+						ga, gb := float64(dz[r*2*C+j]), float64(dz[r*2*C+C+j])
+						// t and s are within 2^-24 relative of the truth; 1-t*t
+						// loses digits as |t| nears 1, bounded by 2^-23 |d|.
+						tol := 0x1p-21 * math.Abs(d)
+						if math.Abs(ga-wa) > tol || math.Abs(gb-wb) > tol {
+							t.Fatalf("(%d,%d) x=%v y=%v dg=%v: dz = %v, %v; float64 %v, %v", r, j, x, y, d, ga, gb, wa, wb)
+						}
+					}
+				}
+			})
+		}
 	}
 }
 
