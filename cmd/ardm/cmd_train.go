@@ -103,7 +103,7 @@ exactly as if the run had not stopped.
 The defaults are the recipe of the built-in model (EXPERIMENTS.md): b=16,
 16 channels x 8 layers, feature set 1, stratified masks, lr 3e-3 with a
 cosine decay to 5%, gain augmentation +-12 dB. At this size steps matter
-more than width: on 2 cores a step takes about 0.3 s.
+more than width: on 2 cores a step takes about 0.06 s.
 
 Inputs: --data (shards), the network and optimiser flags.
 Outputs: the training checkpoint --out (model plus optimizer state, written
