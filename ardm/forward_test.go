@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -394,12 +395,17 @@ func TestForwardCrossArch(t *testing.T) {
 
 func BenchmarkForward(b *testing.B) { benchmarkForward(b, DefaultConfig()) }
 
-// BenchmarkForwardShipped is the configuration of the built-in model
-// (cmd/ardm/default.ardmm): 16 channels, 8 layers, feature set 1.
+// BenchmarkForwardShipped is the shape of the built-in model
+// (cmd/ardm/default.ardmm: 16 channels, 8 layers) with each feature set
+// that has shipped or is a candidate.
 func BenchmarkForwardShipped(b *testing.B) {
-	cfg := DefaultConfig()
-	cfg.Channels, cfg.Layers, cfg.DilationCycle, cfg.Features = 16, 8, 8, FeaturesInterp
-	benchmarkForward(b, cfg)
+	for _, features := range []int{FeaturesInterp, FeaturesFine} {
+		b.Run(fmt.Sprintf("features%d", features), func(b *testing.B) {
+			cfg := DefaultConfig()
+			cfg.Channels, cfg.Layers, cfg.DilationCycle, cfg.Features = 16, 8, 8, features
+			benchmarkForward(b, cfg)
+		})
+	}
 }
 
 func benchmarkForward(b *testing.B, cfg Config) {
