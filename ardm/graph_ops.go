@@ -220,7 +220,7 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 			fillRows(od[lo*O:hi*O], b)
 			beta = 1
 		}
-		sgemm(false, false, hi-lo, O, I, x[lo*I:], I, w, O, beta, od[lo*O:], O)
+		sgemm(false, hi-lo, O, I, x[lo*I:], I, w, O, beta, od[lo*O:], O)
 	})
 	return out, nil
 }
@@ -251,9 +251,9 @@ func (o denseDXOp) Do(in ...G.Value) (G.Value, error) {
 	R, O, I := shapeOf(in[0])[0], shapeOf(in[0])[1], shapeOf(in[1])[0]
 	out, od := o.buf.get(R, I)
 	// The kernels vectorize over output columns: transpose W once.
-	wt := transposeMat(w, I, O)
+	wt := transpose(w, I, O)
 	parallelChunks(R, rowChunk, func(_, lo, hi int) {
-		sgemm(false, false, hi-lo, I, O, dy[lo*O:], O, wt, I, 0, od[lo*I:], I)
+		sgemm(false, hi-lo, I, O, dy[lo*O:], O, wt, I, 0, od[lo*I:], I)
 	})
 	return out, nil
 }
@@ -274,7 +274,7 @@ func (o denseDWOp) Do(in ...G.Value) (G.Value, error) {
 	parts := make([][]float32, chunks)
 	parallelChunks(R, rowChunk, func(i, lo, hi int) {
 		p := make([]float32, I*O)
-		sgemm(true, false, I, O, hi-lo, x[lo*I:], I, dy[lo*O:], O, 0, p, O)
+		sgemm(true, I, O, hi-lo, x[lo*I:], I, dy[lo*O:], O, 0, p, O)
 		parts[i] = p
 	})
 	sumParts(od, parts)
@@ -302,17 +302,6 @@ func fillRows(dst, row []float32) {
 
 // fillBlock is the size of fillRows' source block (4 KiB, in L1).
 const fillBlock = 1024
-
-// transposeMat returns the (cols, rows) transpose of the row-major m.
-func transposeMat(m []float32, rows, cols int) []float32 {
-	t := make([]float32, len(m))
-	for r := 0; r < rows; r++ {
-		for c := 0; c < cols; c++ {
-			t[c*rows+r] = m[r*cols+c]
-		}
-	}
-	return t
-}
 
 // sumParts sets dst to the sum of the partial results, added in order.
 func sumParts(dst []float32, parts [][]float32) {
@@ -463,7 +452,7 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 			if hi <= lo {
 				continue // the tap reaches outside the example everywhere
 			}
-			sgemm(false, false, hi-lo, C2, C, y[(base+lo+off)*C:], C, w[k*C*C2:], C2, 1, z[(base+lo)*C2:], C2)
+			sgemm(false, hi-lo, C2, C, y[(base+lo+off)*C:], C, w[k*C*C2:], C2, 1, z[(base+lo)*C2:], C2)
 		}
 	})
 	return out, nil
@@ -493,7 +482,7 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 	out, dy := o.buf.get(N, C)
 	wt := make([][]float32, o.K)
 	for k := range wt {
-		wt[k] = transposeMat(w[k*C*C2:(k+1)*C*C2], C, C2)
+		wt[k] = transpose(w[k*C*C2:(k+1)*C*C2], C, C2)
 	}
 	parallelChunks(N/o.T, 1, func(e, _, _ int) {
 		base := e * o.T
@@ -503,7 +492,7 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 			if hi <= lo {
 				continue // the tap reaches outside the example everywhere
 			}
-			sgemm(false, false, hi-lo, C, C2, dz[(base+lo)*C2:], C2, wt[k], C, 1, dy[(base+lo+off)*C:], C)
+			sgemm(false, hi-lo, C, C2, dz[(base+lo)*C2:], C2, wt[k], C, 1, dy[(base+lo+off)*C:], C)
 		}
 	})
 	return out, nil
@@ -536,7 +525,7 @@ func (o convDWOp) Do(in ...G.Value) (G.Value, error) {
 			if hi <= lo {
 				continue // the tap reaches outside the example everywhere
 			}
-			sgemm(true, false, C, C2, hi-lo, y[(base+lo+off)*C:], C, dz[(base+lo)*C2:], C2, 0, p[k*C*C2:], C2)
+			sgemm(true, C, C2, hi-lo, y[(base+lo+off)*C:], C, dz[(base+lo)*C2:], C2, 0, p[k*C*C2:], C2)
 		}
 		parts[b] = p
 	})

@@ -8,7 +8,8 @@ package ardm
 //
 // for i < rows, j < cols, p < red: a·b is the kernel with x = a read along
 // its rows (xi = lda, xp = 1), aᵀ·b the kernel with x = a read along its
-// columns (xi = 1, xp = lda), and a·bᵀ transposes the small b first. Every
+// columns (xi = 1, xp = lda); a·bᵀ is a·b with the small b transposed
+// once by the caller. Every
 // kernel computes each output by the one sequence acc = init (0, or dst's
 // value when accumulating), then acc += float32(x*w) for p ascending, so
 // they all give mmGo's bits: the SIMD kernels (trainmm_amd64.s) hold one
@@ -16,14 +17,14 @@ package ardm
 // instructions. No product here splits a sum, so the results do not
 // depend on how callers spread rows over goroutines.
 
-// sgemm computes c = op(a)·op(b) + beta·c on row-major matrices, where
-// op(a) is m×k (a, or aᵀ when tA), op(b) is k×n (b, or bᵀ when tB) and c
-// is m×n. A transposed b is copied first, so tB suits a small b only.
-func sgemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// sgemm computes c = op(a)·b + beta·c on row-major matrices, where op(a)
+// is m×k (a, or aᵀ when tA), b is k×n and c is m×n. (The graph transposes
+// a weight matrix once itself where it needs a·bᵀ.)
+func sgemm(tA bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	if m < 0 || n < 0 || k < 0 || ldc < n || (tA && lda < m) || (!tA && lda < k) || (tB && ldb < k) || (!tB && ldb < n) {
+	if m < 0 || n < 0 || k < 0 || ldc < n || (tA && lda < m) || (!tA && lda < k) || ldb < n {
 		panic("ardm: sgemm: bad dimensions")
 	}
 	if len(c) < (m-1)*ldc+n {
@@ -44,18 +45,6 @@ func sgemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int,
 			}
 		}
 		return
-	}
-	if tB {
-		if len(b) < (n-1)*ldb+k {
-			panic("ardm: sgemm: b too small")
-		}
-		bt := make([]float32, k*n)
-		for j := 0; j < n; j++ {
-			for p, v := range b[j*ldb : j*ldb+k] {
-				bt[p*n+j] = v
-			}
-		}
-		b, ldb = bt, n
 	}
 	if tA {
 		mm(c, ldc, a, 1, lda, b, ldb, m, n, k, acc)

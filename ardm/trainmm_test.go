@@ -21,7 +21,7 @@ func forEachMMKernel(t *testing.T, fn func(t *testing.T)) {
 // refGemm is sgemm's product in float64 by the triple loop, with the
 // bound of float32 rounding errors of each element: (k+2) units of float32
 // rounding of the sum of the magnitudes of its terms, doubled.
-func refGemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) (want, tol []float64) {
+func refGemm(tA bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) (want, tol []float64) {
 	want, tol = make([]float64, m*n), make([]float64, m*n)
 	eps := math.Ldexp(1, -24)
 	for i := 0; i < m; i++ {
@@ -32,9 +32,6 @@ func refGemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb in
 				ai, bi := i*lda+p, p*ldb+j
 				if tA {
 					ai = p*lda + i
-				}
-				if tB {
-					bi = j*ldb + p
 				}
 				av, bv := a[ai], b[bi]
 				t := float64(av) * float64(bv)
@@ -51,7 +48,7 @@ func refGemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb in
 // mmCase is one product of TestSgemm: sizes, transpositions, beta and the
 // padding of the leading dimensions beyond the widths.
 type mmCase struct {
-	tA, tB  bool
+	tA      bool
 	m, n, k int
 	beta    float32
 	pad     int
@@ -64,7 +61,7 @@ func (c mmCase) String() string {
 		}
 		return "N"
 	}
-	return fmt.Sprintf("%s%s/%dx%dx%d/beta%g/pad%d", tr(c.tA), tr(c.tB), c.m, c.n, c.k, c.beta, c.pad)
+	return fmt.Sprintf("%s/%dx%dx%d/beta%g/pad%d", tr(c.tA), c.m, c.n, c.k, c.beta, c.pad)
 }
 
 // mmCases are odd and block-sized dimensions in every transposition, plus
@@ -74,14 +71,12 @@ func mmCases() []mmCase {
 	var cs []mmCase
 	sizes := []int{1, 3, 4, 7, 15, 16, 17, 33}
 	for _, tA := range []bool{false, true} {
-		for _, tB := range []bool{false, true} {
-			for _, m := range sizes {
-				for _, n := range sizes {
-					for _, k := range []int{1, 5, 16, 33} {
-						for _, beta := range []float32{0, 1} {
-							pad := (m + n + k) % 3 * 2 // 0, 2 or 4
-							cs = append(cs, mmCase{tA, tB, m, n, k, beta, pad})
-						}
+		for _, m := range sizes {
+			for _, n := range sizes {
+				for _, k := range []int{1, 5, 16, 33} {
+					for _, beta := range []float32{0, 1} {
+						pad := (m + n + k) % 3 * 2 // 0, 2 or 4
+						cs = append(cs, mmCase{tA, m, n, k, beta, pad})
 					}
 				}
 			}
@@ -90,10 +85,10 @@ func mmCases() []mmCase {
 	for _, s := range [][3]int{{1024, 32, 48}, {1024, 16, 32}, {2045, 64, 96}, {1024, 13, 32}, {1021, 64, 16}} {
 		m, n, k := s[0], s[1], s[2]
 		cs = append(cs,
-			mmCase{false, false, m, n, k, 1, 0}, // forward
-			mmCase{false, true, m, k, n, 0, 0},  // dX = dY·Wᵀ
-			mmCase{true, false, k, n, m, 0, 0},  // dW = Xᵀ·dY
-			mmCase{false, false, m, n, k, 0.5, 3},
+			mmCase{false, m, n, k, 1, 0}, // forward
+			mmCase{false, m, k, n, 0, 0}, // dX = dY·Wᵀ (Wᵀ transposed once)
+			mmCase{true, k, n, m, 0, 0},  // dW = Xᵀ·dY
+			mmCase{false, m, n, k, 0.5, 3},
 		)
 	}
 	return cs
@@ -113,9 +108,6 @@ func TestSgemm(t *testing.T) {
 				ar, ac = tc.k, tc.m
 			}
 			br, bc := tc.k, tc.n // stored b
-			if tc.tB {
-				br, bc = tc.n, tc.k
-			}
 			lda, ldb, ldc := ac+tc.pad, bc+tc.pad, tc.n+tc.pad
 			// Padding entries are NaN: reading one would poison a result.
 			fill := func(rows, cols, ld int) []float32 {
@@ -131,8 +123,8 @@ func TestSgemm(t *testing.T) {
 			}
 			a, b, c := fill(ar, ac, lda), fill(br, bc, ldb), fill(tc.m, tc.n, ldc)
 			orig := append([]float32(nil), c...)
-			want, tol := refGemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, a, lda, b, ldb, tc.beta, c, ldc)
-			sgemm(tc.tA, tc.tB, tc.m, tc.n, tc.k, a, lda, b, ldb, tc.beta, c, ldc)
+			want, tol := refGemm(tc.tA, tc.m, tc.n, tc.k, a, lda, b, ldb, tc.beta, c, ldc)
+			sgemm(tc.tA, tc.m, tc.n, tc.k, a, lda, b, ldb, tc.beta, c, ldc)
 			for i := 0; i < tc.m; i++ {
 				for j := 0; j < ldc; j++ {
 					got := c[i*ldc+j]
@@ -164,7 +156,7 @@ func TestSgemm(t *testing.T) {
 func TestSgemmZeroK(t *testing.T) {
 	for _, beta := range []float32{0, 1, 2} {
 		c := []float32{1, 2, 3, 4, 5, 6}
-		sgemm(false, false, 2, 2, 0, nil, 0, nil, 2, beta, c, 3)
+		sgemm(false, 2, 2, 0, nil, 0, nil, 2, beta, c, 3)
 		want := []float32{beta * 1, beta * 2, 3, beta * 4, beta * 5, 6}
 		for i := range c {
 			if c[i] != want[i] {
@@ -184,15 +176,15 @@ func BenchmarkSgemm(b *testing.B) {
 	for _, C := range []int{16, 32} {
 		for _, s := range []struct {
 			name    string
-			tA, tB  bool
+			tA      bool
 			m, n, k int
 			beta    float32
 		}{
-			{"conv", false, false, m, 2 * C, C, 1},
-			{"convDX", false, false, m, C, 2 * C, 1},
-			{"convDW", true, false, C, 2 * C, m, 0},
-			{"dense", false, false, m, C, C, 1},
-			{"denseDW", true, false, C, C, m, 0},
+			{"conv", false, m, 2 * C, C, 1},
+			{"convDX", false, m, C, 2 * C, 1},
+			{"convDW", true, C, 2 * C, m, 0},
+			{"dense", false, m, C, C, 1},
+			{"denseDW", true, C, C, m, 0},
 		} {
 			for level := gemmLevelGo; level <= gemmMaxLevel; level++ {
 				b.Run(fmt.Sprintf("C%d/%s/%s", C, s.name, gemmLevelNames[level]), func(b *testing.B) {
@@ -212,7 +204,7 @@ func BenchmarkSgemm(b *testing.B) {
 					a, w, c := gen(s.m*s.k), gen(s.k*s.n), gen(s.m*s.n)
 					b.SetBytes(int64(4 * (len(a) + len(w) + len(c))))
 					for b.Loop() {
-						sgemm(s.tA, s.tB, s.m, s.n, s.k, a, lda, w, s.n, s.beta, c, s.n)
+						sgemm(s.tA, s.m, s.n, s.k, a, lda, w, s.n, s.beta, c, s.n)
 					}
 					b.ReportMetric(float64(b.N)*float64(s.m*s.n*s.k)/b.Elapsed().Seconds()/1e9, "GMAC/s")
 				})
