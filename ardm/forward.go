@@ -51,6 +51,12 @@ type Forwarder struct {
 	emb, e        []float32
 	cond          [][]float32 // per block, [C]
 	scratch       []*fwdScratch
+
+	// rowSets[l] lists, ascending, the positions at which block l runs
+	// when the output is wanted at a subset of positions (see rowsNeeded);
+	// need marks positions while they are computed.
+	rowSets [][]int
+	need    []bool
 }
 
 type fwdBlock struct {
@@ -216,8 +222,17 @@ func (f *Forwarder) ForwardAt(stage, t int, values []uint16, mask []bool, pos []
 		f.scratch = append(f.scratch, f.newScratch())
 	}
 	f.parallel(n, nw, f.inputLayer)
+	var sets [][]int
+	if pos != nil {
+		sets = f.rowsNeeded(pos)
+	}
 	for l := range f.blocks {
-		f.parallel(n, nw, func(ws *fwdScratch, a, b int) { f.block(ws, l, a, b) })
+		if sets == nil {
+			f.parallel(n, nw, func(ws *fwdScratch, a, b int) { f.block(ws, l, nil, a, b) })
+		} else {
+			rl := sets[l]
+			f.parallel(len(rl), f.numWorkers(len(rl)), func(ws *fwdScratch, a, b int) { f.block(ws, l, rl, a, b) })
+		}
 		f.h, f.hNext = f.hNext, f.h
 	}
 	f.parallel(rows, f.numWorkers(rows), func(ws *fwdScratch, a, b int) { f.head(ws, pos, a, b, logits) })
@@ -307,9 +322,56 @@ func (f *Forwarder) inputLayer(_ *fwdScratch, a, b int) {
 	clear(f.skp[a*C : b*C])
 }
 
-// block runs gated residual block l on positions a..b-1, reading f.h and
-// writing f.hNext and f.skp.
-func (f *Forwarder) block(ws *fwdScratch, l, a, b int) {
+// rowsNeeded returns, for each block l, the ascending positions at which
+// block l must run for the head to see every input at the positions pos:
+// the last block runs at pos, and block l-1 at block l's positions, each
+// moved by every tap offset of block l's dilated kernel (inside the
+// frame), and at pos for its skip output. A position's computation does
+// not depend on which others are computed, so the logits at pos are
+// bit-identical to a full forward's. The coder reveals positions that are
+// spread evenly (coder.StratifiedOrder), often all in one residue class
+// modulo a power of two, and the dilations are powers of two, so the upper
+// blocks run at few more positions than pos: most of a call's work.
+func (f *Forwarder) rowsNeeded(pos []int) [][]int {
+	n, K := f.n, f.cfg.Kernel
+	if len(f.need) != n {
+		f.need = make([]bool, n)
+	}
+	need := f.need
+	clear(need)
+	for _, p := range pos {
+		need[p] = true
+	}
+	L := len(f.blocks)
+	if len(f.rowSets) != L {
+		f.rowSets = make([][]int, L)
+	}
+	for l := L - 1; l >= 0; l-- {
+		rl := f.rowSets[l][:0]
+		for i, ok := range need {
+			if ok {
+				rl = append(rl, i)
+			}
+		}
+		f.rowSets[l] = rl
+		if l == 0 {
+			break
+		}
+		d := f.cfg.Dilation(l)
+		for _, i := range rl {
+			for k := 0; k < K; k++ {
+				if src := i + (k-(K-1)/2)*d; src >= 0 && src < n {
+					need[src] = true
+				}
+			}
+		}
+	}
+	return f.rowSets
+}
+
+// block runs gated residual block l, reading f.h and writing f.hNext and
+// f.skp, on positions a..b-1, or on rows[a:b] when rows is not nil.
+func (f *Forwarder) block(ws *fwdScratch, l int, rows []int, a, b int) {
 	cfg := f.cfg
 	n, C, K := f.n, cfg.Channels, cfg.Kernel
 	KC := K * C
@@ -318,10 +380,13 @@ func (f *Forwarder) block(ws *fwdScratch, l, a, b int) {
 	cond := f.cond[l]
 	const s = float32(1 / math.Sqrt2)
 	for i0 := a; i0 < b; i0 += tileRows {
-		rows := min(tileRows, b-i0)
-		col := ws.col[:rows*KC]
-		for r := 0; r < rows; r++ {
+		nr := min(tileRows, b-i0)
+		col := ws.col[:nr*KC]
+		for r := 0; r < nr; r++ {
 			i := i0 + r
+			if rows != nil {
+				i = rows[i]
+			}
 			for k := 0; k < K; k++ {
 				dst := col[r*KC+k*C : r*KC+(k+1)*C]
 				src := i + (k-(K-1)/2)*d
@@ -335,14 +400,17 @@ func (f *Forwarder) block(ws *fwdScratch, l, a, b int) {
 				}
 			}
 		}
-		z := ws.z[:rows*2*C]
-		gemm(z, col, &blk.convW, blk.convB, rows)
-		g := ws.g[:rows*C]
-		gate(g, z, rows, C)
-		rs := ws.rs[:rows*2*C]
-		gemm(rs, g, &blk.rsW, blk.rsB, rows)
-		for r := 0; r < rows; r++ {
+		z := ws.z[:nr*2*C]
+		gemm(z, col, &blk.convW, blk.convB, nr)
+		g := ws.g[:nr*C]
+		gate(g, z, nr, C)
+		rs := ws.rs[:nr*2*C]
+		gemm(rs, g, &blk.rsW, blk.rsB, nr)
+		for r := 0; r < nr; r++ {
 			i := i0 + r
+			if rows != nil {
+				i = rows[i]
+			}
 			rr := rs[r*2*C : (r+1)*2*C]
 			h := f.h[i*C : (i+1)*C]
 			hn := f.hNext[i*C : (i+1)*C]

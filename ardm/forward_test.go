@@ -256,20 +256,77 @@ func firstBitDiff(a, b []float32) int {
 	return -1
 }
 
+// TestForwardAtMatchesForward checks that the logits at a subset of
+// positions, for which ForwardAt runs each block only where the head needs
+// it (rowsNeeded), are bit-identical to a full forward's, for scattered,
+// evenly spaced (as the coder reveals them), edge and dense position sets,
+// on one Forwarder whose stale rows from earlier calls must not leak in.
 func TestForwardAtMatchesForward(t *testing.T) {
-	cfg := smallConfig(4, 9, 3, 3)
-	w := randomWeights(cfg, 8)
-	n, O := 500, cfg.Outputs()
-	values, mask, rev := randomInput(cfg, 3, n, 2)
-	all := make([]float32, n*O)
-	f := NewForwarder(w)
-	f.Forward(3, rev, values, mask, all)
-	pos := []int{499, 0, 17, 17, 250, 3}
-	got := make([]float32, len(pos)*O)
-	f.ForwardAt(3, rev, values, mask, pos, got)
-	for j, p := range pos {
-		if i := firstBitDiff(got[j*O:(j+1)*O], all[p*O:(p+1)*O]); i >= 0 {
-			t.Fatalf("position %d output %d differs", p, i)
+	for _, tc := range []struct {
+		cfg Config
+		n   int
+	}{
+		{smallConfig(4, 9, 3, 3), 500},
+		{smallConfig(16, 8, 6, 3), 1003},
+		{smallConfig(16, 8, 7, 5), 640},
+	} {
+		cfg, n, O := tc.cfg, tc.n, tc.cfg.Outputs()
+		w := randomWeights(cfg, 8)
+		values, mask, rev := randomInput(cfg, 3, n, 2)
+		all := make([]float32, n*O)
+		f := NewForwarder(w)
+		f.Forward(3, rev, values, mask, all)
+		rng := rand.New(rand.NewPCG(uint64(n), 3))
+		sets := [][]int{{n - 1, 0, 17, 17, n / 2, 3}, {0}, {n - 1}}
+		for _, stride := range []int{16, 8, 64} {
+			var s []int
+			for p := 5; p < n; p += stride {
+				s = append(s, p)
+			}
+			sets = append(sets, s)
+		}
+		var dense []int
+		for p := 0; p < n; p++ {
+			if rng.IntN(4) != 0 {
+				dense = append(dense, p)
+			}
+		}
+		sets = append(sets, dense, []int{rng.IntN(n), rng.IntN(n), rng.IntN(n)})
+		for si, pos := range sets {
+			got := make([]float32, len(pos)*O)
+			f.ForwardAt(3, rev, values, mask, pos, got)
+			for j, p := range pos {
+				if i := firstBitDiff(got[j*O:(j+1)*O], all[p*O:(p+1)*O]); i >= 0 {
+					t.Fatalf("n %d, set %d: position %d output %d differs", n, si, p, i)
+				}
+			}
+		}
+	}
+}
+
+// TestRowsNeededShrinks pins the saving ForwardAt exists for: with the
+// shipped shape's power-of-two dilations, positions spaced 16 apart (one
+// step of 16 in a stage) need the upper blocks only at those positions.
+func TestRowsNeededShrinks(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Channels, cfg.Layers, cfg.DilationCycle = 8, 10, 10
+	n := 16000
+	f := NewForwarder(randomWeights(cfg, 1))
+	values, mask, rev := randomInput(cfg, 2, n, 1)
+	var pos []int
+	for p := 3; p < n; p += 16 {
+		pos = append(pos, p)
+	}
+	f.ForwardAt(2, rev, values, mask, pos, make([]float32, len(pos)*cfg.Outputs()))
+	sets := f.rowsNeeded(pos)
+	want := []int{8000, 4000, 2000} // blocks 0..2 (dilations 1, 2, 4 below them)
+	for l, rl := range sets {
+		w := len(pos)
+		if l < len(want) {
+			w = want[l]
+		}
+		if len(rl) != w {
+			t.Errorf("block %d runs at %d positions, want %d", l, len(rl), w)
 		}
 	}
 }
@@ -405,6 +462,29 @@ func BenchmarkForwardShipped(b *testing.B) {
 			cfg.Channels, cfg.Layers, cfg.DilationCycle, cfg.Features = 16, 8, 8, features
 			benchmarkForward(b, cfg)
 		})
+	}
+	// One coder step of 16 in a stage: the logits at every 16th position,
+	// where ForwardAt runs the upper blocks only (rowsNeeded).
+	cfg := DefaultConfig()
+	cfg.Channels, cfg.Layers, cfg.DilationCycle, cfg.Features = 16, 8, 8, FeaturesFine
+	b.Run("features3/at16", func(b *testing.B) { benchmarkForwardAt(b, cfg, 16) })
+}
+
+func benchmarkForwardAt(b *testing.B, cfg Config, stride int) {
+	w := randomWeights(cfg, 1)
+	n := 16000
+	values, mask, rev := randomInput(cfg, 2, n, 1)
+	var pos []int
+	for p := 5; p < n; p += stride {
+		pos = append(pos, p)
+	}
+	logits := make([]float32, len(pos)*cfg.Outputs())
+	f := NewForwarder(w)
+	f.ForwardAt(2, rev, values, mask, pos, logits)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f.ForwardAt(2, rev, values, mask, pos, logits)
 	}
 }
 
