@@ -113,6 +113,11 @@ type featScratch struct {
 	coarseF, windowed  []float64
 	fineC, fineN       []float64 // feature set 3: prefix sums
 	fineCntC, fineCntN []int32
+
+	// feature set 2: the last AR fits and the coarse signal they fit
+	fits       []lpcFit
+	lpcCoarse  []float64
+	lpcWCoarse int64
 }
 
 // grow returns (*s)[:n], reallocating when the capacity is short. The

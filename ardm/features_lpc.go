@@ -32,22 +32,78 @@ const (
 	lpcFeatBlock = 1024
 )
 
+// lpcFit is the AR interpolator of one block of lpcFeatBlock positions.
+type lpcFit struct {
+	rho      [lpcFeatOrder + 1]float64
+	den, sig float64
+}
+
 // lpcFeatures writes f13, f14 of every position at dst[i*F+off:].
 func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCoarse int64, mask []bool, dst []float32, off int) {
 	n, F := len(values), cfg.NumFeatures()
+	fits := sc.lpcFits(cfg, stage, values, wCoarse)
+	at := edge[float64]
+	const p = lpcFeatOrder
+	for b0 := 0; b0 < n; b0 += lpcFeatBlock {
+		b1 := min(n, b0+lpcFeatBlock)
+		fit := &fits[b0/lpcFeatBlock]
+		rho, den := &fit.rho, fit.den
+		for i := b0; i < b1; i++ {
+			w := wCoarse
+			if mask[i] {
+				w = wFine
+			}
+			fw := float64(w)
+			s := 0.0
+			for k := 1; k <= p; k++ {
+				s += float64(rho[k] * float64(at(a, i-k)+at(a, i+k)))
+			}
+			xhat := -s / den
+			d := dst[i*F+off : i*F+off+numLPCFeat]
+			e := (xhat - a[i]) / fw
+			if e > 4 {
+				e = 4
+			} else if e < -4 {
+				e = -4
+			}
+			d[0] = float32(e)
+			q := math.Sqrt(math.Sqrt(fit.sig / fw))
+			if q > 4 {
+				q = 4
+			}
+			d[1] = float32(q)
+		}
+	}
+}
+
+// lpcFits returns the AR fit of every block. The fit depends only on the
+// coarse signal, which stays the same through a stage while its positions
+// are revealed, so the fits of the last call are reused when the coarse
+// signal (and so the stage's level) is unchanged: the coder's later calls
+// in a stage skip the autocorrelations and Levinson-Durbin.
+func (sc *featScratch) lpcFits(cfg Config, stage int, values []uint16, wCoarse int64) []lpcFit {
+	n := len(values)
 	cs := grow(&sc.coarseF, n)
+	same := len(sc.lpcCoarse) == n && sc.lpcWCoarse == wCoarse
 	for i, v := range coarseCentred(cfg, stage, values, wCoarse, grow(&sc.coarse, n)) {
 		cs[i] = float64(v)
+		same = same && cs[i] == sc.lpcCoarse[i]
 	}
-	at := edge[float64]
+	nb := (n + lpcFeatBlock - 1) / lpcFeatBlock
+	if same && len(sc.fits) == nb {
+		return sc.fits
+	}
+	sc.lpcCoarse = append(sc.lpcCoarse[:0], cs...)
+	sc.lpcWCoarse = wCoarse
+	fits := grow(&sc.fits, nb)
 	const p = lpcFeatOrder
 	var r [p + 1]float64
 	var alpha, tmp [p + 1]float64
-	var rho [p + 1]float64
 	qn := float64(wCoarse) * float64(wCoarse) / 12
 	for b0 := 0; b0 < n; b0 += lpcFeatBlock {
 		b1 := min(n, b0+lpcFeatBlock)
 		L := b1 - b0
+		fit := &fits[b0/lpcFeatBlock]
 		// Welch-windowed block.
 		wx := grow(&sc.windowed, L)
 		wsum := 0.0
@@ -102,38 +158,14 @@ func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []f
 			for j := 0; j+k <= p; j++ {
 				s += float64(alpha[j] * alpha[j+k])
 			}
-			rho[k] = s
+			fit.rho[k] = s
 		}
 		// interpolation error std per sample: E/wsumnorm / den
 		varInterp := 0.0
 		if wsum > 0 {
 			varInterp = E / wsum / den
 		}
-		sig := math.Sqrt(varInterp)
-		for i := b0; i < b1; i++ {
-			w := wCoarse
-			if mask[i] {
-				w = wFine
-			}
-			fw := float64(w)
-			s := 0.0
-			for k := 1; k <= p; k++ {
-				s += float64(rho[k] * float64(at(a, i-k)+at(a, i+k)))
-			}
-			xhat := -s / den
-			d := dst[i*F+off : i*F+off+numLPCFeat]
-			e := (xhat - a[i]) / fw
-			if e > 4 {
-				e = 4
-			} else if e < -4 {
-				e = -4
-			}
-			d[0] = float32(e)
-			q := math.Sqrt(math.Sqrt(sig / fw))
-			if q > 4 {
-				q = 4
-			}
-			d[1] = float32(q)
-		}
+		fit.den, fit.sig = den, math.Sqrt(varInterp)
 	}
+	return fits
 }

@@ -266,3 +266,37 @@ func TestLPCFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestFeatureScratchReuse checks that features computed with one scratch
+// across a run of calls (as a Forwarder makes them: more positions
+// revealed in a stage, which reuses the AR fits; a new stage; another
+// clip in the same stage) equal freshly computed ones bit for bit.
+func TestFeatureScratchReuse(t *testing.T) {
+	cfg := smallConfig(16, 4, 2, 3)
+	cfg.Features = FeaturesFine
+	n, F := 2500, cfg.NumFeatures()
+	var sc featScratch
+	check := func(name string, stage int, values []uint16, mask []bool) {
+		got, want := make([]float32, n*F), make([]float32, n*F)
+		sc.features(cfg, stage, values, mask, got)
+		Features(cfg, stage, values, mask, want)
+		if i := firstBitDiff(got, want); i >= 0 {
+			t.Fatalf("%s: feature %d of position %d differs from a fresh computation", name, i%F, i/F)
+		}
+	}
+	values, mask, _ := randomInput(cfg, 2, n, 1)
+	check("stage 2", 2, values, mask)
+	more := append([]uint16(nil), values...)
+	mask2 := append([]bool(nil), mask...)
+	for i := 0; i < n; i += 3 {
+		if !mask2[i] { // reveal a stage-2 digit (bits 8..11): the coarse signal stays
+			mask2[i] = true
+			more[i] = values[i] | uint16(i*7%16)<<8
+		}
+	}
+	check("stage 2, more revealed", 2, more, mask2)
+	v3, m3, _ := randomInput(cfg, 3, n, 1)
+	check("stage 3", 3, v3, m3)
+	other, om, _ := randomInput(cfg, 3, n, 9)
+	check("another clip, stage 3", 3, other, om)
+}
