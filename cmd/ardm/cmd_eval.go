@@ -76,10 +76,12 @@ equals the bound in expectation).
 
 Inputs: --data, a folder of WAV files (recursively; in a Speech Commands
 folder only the ten digit words of SC09) and --model (or --no-model for
-the classic coders and the baselines alone). Outputs: a results table on stdout (with --json the whole
-report as one JSON object), progress on stderr, and with --report DIR a
-folder with report.md, report.json and PNG plots (L_t per stage, bound per
-stage, bits against budget, codec comparison, per-file scatter). Files that
+the classic coders and the baselines alone).
+
+Outputs: a results table on stdout (with --json the whole report as one
+JSON object), progress on stderr, and with --report DIR a folder with
+report.md, report.json and PNG plots (L_t per stage, bound per stage,
+bits against budget, codec comparison, per-file scatter). Files that
 cannot be read are reported and make the exit status 3; a stream that does
 not decode bit-exact makes it 4.
 
