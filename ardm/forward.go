@@ -377,7 +377,7 @@ func (f *Forwarder) block(ws *fwdScratch, l int, rows []int, a, b int) {
 	KC := K * C
 	d := cfg.Dilation(l)
 	blk := &f.blocks[l]
-	cond := f.cond[l]
+	cond := f.cond[l][:C]
 	const s = float32(1 / math.Sqrt2)
 	for i0 := a; i0 < b; i0 += tileRows {
 		nr := min(tileRows, b-i0)
@@ -388,15 +388,15 @@ func (f *Forwarder) block(ws *fwdScratch, l int, rows []int, a, b int) {
 				i = rows[i]
 			}
 			for k := 0; k < K; k++ {
-				dst := col[r*KC+k*C : r*KC+(k+1)*C]
+				dst := col[r*KC+k*C:][:C]
 				src := i + (k-(K-1)/2)*d
 				if src < 0 || src >= n {
 					clear(dst)
 					continue
 				}
-				hs := f.h[src*C : (src+1)*C]
-				for j := range dst {
-					dst[j] = hs[j] + cond[j]
+				hs := f.h[src*C:][:C]
+				for j, c := range cond {
+					dst[j] = hs[j] + c
 				}
 			}
 		}
@@ -411,13 +411,14 @@ func (f *Forwarder) block(ws *fwdScratch, l int, rows []int, a, b int) {
 			if rows != nil {
 				i = rows[i]
 			}
-			rr := rs[r*2*C : (r+1)*2*C]
-			h := f.h[i*C : (i+1)*C]
-			hn := f.hNext[i*C : (i+1)*C]
-			sk := f.skp[i*C : (i+1)*C]
-			for j := range h {
-				hn[j] = float32(h[j]+rr[j]) * s
-				sk[j] += rr[C+j]
+			rr := rs[r*2*C:][:C]
+			rk := rs[r*2*C+C:][:C]
+			h := f.h[i*C:][:C]
+			hn := f.hNext[i*C:][:C]
+			sk := f.skp[i*C:][:C]
+			for j, x := range h {
+				hn[j] = float32(x+rr[j]) * s
+				sk[j] += rk[j]
 			}
 		}
 	}
