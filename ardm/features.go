@@ -1,6 +1,9 @@
 package ardm
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Feature sets (Config.Features).
 const (
@@ -118,6 +121,35 @@ type featScratch struct {
 	fits       []lpcFit
 	lpcCoarse  []float64
 	lpcWCoarse int64
+
+	// workers is the number of goroutines the per-position loops may use
+	// (0 or 1: the caller's alone).
+	workers int
+}
+
+// minFeatRows bounds how finely the per-position loops are split.
+const minFeatRows = 2048
+
+// each runs fn on ranges a..b-1 that cover 0..n-1, on up to sc.workers
+// goroutines at once. A position's features are computed by the same
+// operations whichever range it falls in, so the split does not change
+// them.
+func (sc *featScratch) each(n int, fn func(a, b int)) {
+	nw := min(sc.workers, n/minFeatRows)
+	if nw <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < nw; i++ {
+		a, b := i*n/nw, (i+1)*n/nw
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(a, b)
+		}()
+	}
+	wg.Wait()
 }
 
 // grow returns (*s)[:n], reallocating when the capacity is short. The
@@ -153,29 +185,31 @@ func (sc *featScratch) features(cfg Config, stage int, values []uint16, mask []b
 	if cfg.Features >= FeaturesFine {
 		sc.fineFeatures(cfg, values, mask, wFine, wCoarse, dst, numBaseFeatures+numInterpFeatures+numLPCFeat)
 	}
-	for i := range values {
-		w, m := wCoarse, float32(0)
-		if mask[i] {
-			w, m = wFine, 1
+	sc.each(n, func(from, to int) {
+		for i := from; i < to; i++ {
+			w, m := wCoarse, float32(0)
+			if mask[i] {
+				w, m = wFine, 1
+			}
+			f0 := a[i] / g[i]
+			if f0 > 32 {
+				f0 = 32
+			} else if f0 < -32 {
+				f0 = -32
+			}
+			f5 := math.Sqrt(math.Abs(a[i]) / 32768)
+			if a[i] < 0 {
+				f5 = -f5
+			}
+			d := dst[i*F : i*F+numBaseFeatures]
+			d[0] = float32(f0)
+			d[1] = m
+			d[2] = float32(float64(log2(w)) / 16)
+			d[3] = float32(math.Sqrt(math.Sqrt(g[i] / 32768)))
+			d[4] = float32(math.Sqrt(float64(w) / (2 * g[i])))
+			d[5] = float32(f5)
 		}
-		f0 := a[i] / g[i]
-		if f0 > 32 {
-			f0 = 32
-		} else if f0 < -32 {
-			f0 = -32
-		}
-		f5 := math.Sqrt(math.Abs(a[i]) / 32768)
-		if a[i] < 0 {
-			f5 = -f5
-		}
-		d := dst[i*F : i*F+numBaseFeatures]
-		d[0] = float32(f0)
-		d[1] = m
-		d[2] = float32(float64(log2(w)) / 16)
-		d[3] = float32(math.Sqrt(math.Sqrt(g[i] / 32768)))
-		d[4] = float32(math.Sqrt(float64(w) / (2 * g[i])))
-		d[5] = float32(f5)
-	}
+	})
 }
 
 func log2(w int64) int {
@@ -255,51 +289,53 @@ func (sc *featScratch) interpFeatures(cfg Config, stage int, values []uint16, a 
 		}
 		return float32(x)
 	}
-	for i := range values {
-		w := wCoarse
-		if mask[i] {
-			w = wFine
-		}
-		fw := float64(w)
-		e1 := at(ai, i-1) + at(ai, i+1) - 2*ai[i]
-		e2 := err6(ai, i)
-		e3 := 3*at(ai, i-3) - 18*at(ai, i-2) + 45*at(ai, i-1) + 45*at(ai, i+1) - 18*at(ai, i+2) + 3*at(ai, i+3) - 60*ai[i]
-		lo, hi := i-InterpHalfWindow, i+InterpHalfWindow+1
-		if lo < 0 {
-			lo = 0
-		}
-		if hi > n {
-			hi = n
-		}
-		r := math.Sqrt(float64(pre[hi]-pre[lo])/float64(hi-lo)) / 6
-		d := dst[i*F+numBaseFeatures : i*F+numBaseFeatures+numInterpFeatures]
-		d[6] = cubicNearest(ai, left, right, i, fw, clip)
-		d[0] = clip(float64(e1)/(2*fw), 4)
-		d[1] = clip(float64(e2)/(6*fw), 4)
-		d[2] = clip(float64(e3)/(60*fw), 4)
-		d[3] = clip(math.Sqrt(math.Sqrt(r/fw)), 4)
-		l, rr := left[i], right[i]
-		var num, den int64
-		switch {
-		case l >= 0 && rr >= 0:
-			dl, dr := int64(i-l), int64(rr-i)
-			num, den = ai[l]*dr+ai[rr]*dl-ai[i]*(dl+dr), dl+dr
-		case l >= 0:
-			num, den = ai[l]-ai[i], 2*int64(i-l)
-		case rr >= 0:
-			num, den = ai[rr]-ai[i], 2*int64(rr-i)
-		}
-		if den > 0 {
-			if l >= 0 && rr >= 0 {
-				d[4] = clip(float64(num)/(float64(den)*fw), 4)
-			} else {
-				d[4] = clip(float64(num)/fw, 4)
+	sc.each(n, func(from, to int) {
+		for i := from; i < to; i++ {
+			w := wCoarse
+			if mask[i] {
+				w = wFine
 			}
-			d[5] = float32(2 / float64(den))
-		} else {
-			d[4], d[5] = 0, 0
+			fw := float64(w)
+			e1 := at(ai, i-1) + at(ai, i+1) - 2*ai[i]
+			e2 := err6(ai, i)
+			e3 := 3*at(ai, i-3) - 18*at(ai, i-2) + 45*at(ai, i-1) + 45*at(ai, i+1) - 18*at(ai, i+2) + 3*at(ai, i+3) - 60*ai[i]
+			lo, hi := i-InterpHalfWindow, i+InterpHalfWindow+1
+			if lo < 0 {
+				lo = 0
+			}
+			if hi > n {
+				hi = n
+			}
+			r := math.Sqrt(float64(pre[hi]-pre[lo])/float64(hi-lo)) / 6
+			d := dst[i*F+numBaseFeatures : i*F+numBaseFeatures+numInterpFeatures]
+			d[6] = cubicNearest(ai, left, right, i, fw, clip)
+			d[0] = clip(float64(e1)/(2*fw), 4)
+			d[1] = clip(float64(e2)/(6*fw), 4)
+			d[2] = clip(float64(e3)/(60*fw), 4)
+			d[3] = clip(math.Sqrt(math.Sqrt(r/fw)), 4)
+			l, rr := left[i], right[i]
+			var num, den int64
+			switch {
+			case l >= 0 && rr >= 0:
+				dl, dr := int64(i-l), int64(rr-i)
+				num, den = ai[l]*dr+ai[rr]*dl-ai[i]*(dl+dr), dl+dr
+			case l >= 0:
+				num, den = ai[l]-ai[i], 2*int64(i-l)
+			case rr >= 0:
+				num, den = ai[rr]-ai[i], 2*int64(rr-i)
+			}
+			if den > 0 {
+				if l >= 0 && rr >= 0 {
+					d[4] = clip(float64(num)/(float64(den)*fw), 4)
+				} else {
+					d[4] = clip(float64(num)/fw, 4)
+				}
+				d[5] = float32(2 / float64(den))
+			} else {
+				d[4], d[5] = 0, 0
+			}
 		}
-	}
+	})
 }
 
 // cubicNearest is f12 of position i (see Features): (pc - a_i) / W_i for

@@ -70,15 +70,17 @@ func (sc *featScratch) fineFeatures(cfg Config, values []uint16, mask []bool, wF
 		}
 		return float32(min(math.Sqrt(math.Sqrt(math.Sqrt(sum/float64(cnt))/w)), 4))
 	}
-	for i := 0; i < n; i++ {
-		w := wCoarse
-		if mask[i] {
-			w = wFine
+	sc.each(n, func(from, to int) {
+		for i := from; i < to; i++ {
+			w := wCoarse
+			if mask[i] {
+				w = wFine
+			}
+			lo, hi := max(0, i-FineHalfWindow), min(n, i+FineHalfWindow+1)
+			d := dst[i*F+off : i*F+off+numFineFeat]
+			d[0] = root(preC[hi]-preC[lo], cntC[hi]-cntC[lo], float64(w))
+			d[1] = root(preN[hi]-preN[lo], cntN[hi]-cntN[lo], float64(w))
+			d[2] = float32(math.Sqrt(float64(cntC[hi]-cntC[lo]) / (2*FineHalfWindow + 1)))
 		}
-		lo, hi := max(0, i-FineHalfWindow), min(n, i+FineHalfWindow+1)
-		d := dst[i*F+off : i*F+off+numFineFeat]
-		d[0] = root(preC[hi]-preC[lo], cntC[hi]-cntC[lo], float64(w))
-		d[1] = root(preN[hi]-preN[lo], cntN[hi]-cntN[lo], float64(w))
-		d[2] = float32(math.Sqrt(float64(cntC[hi]-cntC[lo]) / (2*FineHalfWindow + 1)))
-	}
+	})
 }

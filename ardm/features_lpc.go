@@ -44,11 +44,9 @@ func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []f
 	fits := sc.lpcFits(cfg, stage, values, wCoarse)
 	at := edge[float64]
 	const p = lpcFeatOrder
-	for b0 := 0; b0 < n; b0 += lpcFeatBlock {
-		b1 := min(n, b0+lpcFeatBlock)
-		fit := &fits[b0/lpcFeatBlock]
-		rho, den := &fit.rho, fit.den
-		for i := b0; i < b1; i++ {
+	sc.each(n, func(from, to int) {
+		for i := from; i < to; i++ {
+			fit := &fits[i/lpcFeatBlock]
 			w := wCoarse
 			if mask[i] {
 				w = wFine
@@ -56,9 +54,9 @@ func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []f
 			fw := float64(w)
 			s := 0.0
 			for k := 1; k <= p; k++ {
-				s += float64(rho[k] * float64(at(a, i-k)+at(a, i+k)))
+				s += float64(fit.rho[k] * float64(at(a, i-k)+at(a, i+k)))
 			}
-			xhat := -s / den
+			xhat := -s / fit.den
 			d := dst[i*F+off : i*F+off+numLPCFeat]
 			e := (xhat - a[i]) / fw
 			if e > 4 {
@@ -73,7 +71,7 @@ func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []f
 			}
 			d[1] = float32(q)
 		}
-	}
+	})
 }
 
 // lpcFits returns the AR fit of every block. The fit depends only on the

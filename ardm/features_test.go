@@ -300,3 +300,24 @@ func TestFeatureScratchReuse(t *testing.T) {
 	other, om, _ := randomInput(cfg, 3, n, 9)
 	check("another clip, stage 3", 3, other, om)
 }
+
+// TestFeaturesSplit checks that splitting the per-position loops across
+// goroutines (featScratch.workers) gives the serial features bit for bit.
+func TestFeaturesSplit(t *testing.T) {
+	cfg := smallConfig(2, 4, 2, 3)
+	cfg.Features = FeaturesFine
+	n, F := 10007, cfg.NumFeatures()
+	for _, stage := range []int{1, 5, 12} {
+		values, mask, _ := randomInput(cfg, stage, n, uint64(stage))
+		want := make([]float32, n*F)
+		Features(cfg, stage, values, mask, want)
+		for _, workers := range []int{2, 3, 8} {
+			sc := featScratch{workers: workers}
+			got := make([]float32, n*F)
+			sc.features(cfg, stage, values, mask, got)
+			if i := firstBitDiff(got, want); i >= 0 {
+				t.Fatalf("stage %d, %d workers: feature %d of position %d differs", stage, workers, i%F, i/F)
+			}
+		}
+	}
+}

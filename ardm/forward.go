@@ -304,6 +304,7 @@ func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
 		f.hNext = make([]float32, n*C)
 		f.skp = make([]float32, n*C)
 	}
+	f.fs.workers = f.numWorkers(n)
 	f.fs.features(cfg, stage, values, mask, f.feat)
 	Embedding(cfg, t, n, f.emb)
 	for o := 0; o < C; o++ {
