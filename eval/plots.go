@@ -62,8 +62,13 @@ func (r *Report) plotLt() (*plot.Plot, error) {
 	p.Title.Text = "L_t per stage (from training)"
 	p.X.Label.Text = "revealed fraction t/n"
 	p.Y.Label.Text = "bits per unrevealed position"
+	show := shownStages(len(r.Lt), maxCurves)
+	if len(r.Lt) > maxCurves {
+		p.Title.Text = fmt.Sprintf("L_t of %d of the %d stages (from training)", maxCurves, len(r.Lt))
+	}
+	curve := 0
 	for s, row := range r.Lt {
-		if len(row) == 0 {
+		if len(row) == 0 || !show[s] {
 			continue
 		}
 		xy := make(plotter.XYs, len(row))
@@ -75,7 +80,8 @@ func (r *Report) plotLt() (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
-		l.Color = plotutil.Color(s)
+		l.Color = plotutil.Color(curve)
+		curve++
 		l.Width = vg.Points(1.5)
 		p.Add(l)
 		p.Legend.Add(fmt.Sprintf("stage %d", s+1), l)
@@ -83,6 +89,25 @@ func (r *Report) plotLt() (*plot.Plot, error) {
 	p.Legend.Top = true
 	p.Add(plotter.NewGrid())
 	return p, nil
+}
+
+// maxCurves is the most stages the L_t plot draws: with more (b = 2 has
+// 16) the curves would repeat colours and the legend would cover them.
+const maxCurves = 7
+
+// shownStages marks which of S stages a plot of at most max curves draws:
+// all of them, or max spread evenly from the first to the last.
+func shownStages(S, max int) []bool {
+	show := make([]bool, S)
+	for s := range show {
+		show[s] = S <= max
+	}
+	if S > max && max > 1 {
+		for k := range max {
+			show[(k*(S-1)+(max-1)/2)/(max-1)] = true
+		}
+	}
+	return show
 }
 
 // plotStages draws the bound per stage as bars with their standard error.
@@ -94,12 +119,18 @@ func (r *Report) plotStages() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("Bound per stage (total %.3f bits/sample)", b.Total.Mean)
 	p.Y.Label.Text = "bits per sample"
+	if len(b.Stages) > 8 {
+		p.X.Label.Text = "stage"
+	}
 	vals := make(plotter.Values, len(b.Stages))
 	names := make([]string, len(b.Stages))
 	errs := errorPoints{}
 	for i, st := range b.Stages {
 		vals[i] = st.Mean
 		names[i] = fmt.Sprintf("stage %d", i+1)
+		if len(b.Stages) > 8 { // b = 2 or 4: 16 or 8 stages, short names fit
+			names[i] = fmt.Sprint(i + 1)
+		}
 		errs.XYs = append(errs.XYs, plotter.XY{X: float64(i), Y: st.Mean})
 		errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{st.StdErr, st.StdErr})
 	}

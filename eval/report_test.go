@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -263,5 +264,24 @@ func TestReadReportVersion(t *testing.T) {
 	}
 	if _, err := ReadReport(strings.NewReader(`{`)); err == nil {
 		t.Error("no error for broken JSON")
+	}
+}
+
+func TestShownStages(t *testing.T) {
+	for _, tc := range []struct {
+		S    int
+		want string
+	}{
+		{1, "1"}, {4, "1 2 3 4"}, {7, "1 2 3 4 5 6 7"}, {8, "1 2 3 5 6 7 8"}, {16, "1 4 6 9 11 14 16"},
+	} {
+		var got []string
+		for s, ok := range shownStages(tc.S, maxCurves) {
+			if ok {
+				got = append(got, fmt.Sprint(s+1))
+			}
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("%d stages: shows %q, want %q", tc.S, g, tc.want)
+		}
 	}
 }
