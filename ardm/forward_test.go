@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"flag"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -453,21 +452,22 @@ func TestForwardCrossArch(t *testing.T) {
 func BenchmarkForward(b *testing.B) { benchmarkForward(b, DefaultConfig()) }
 
 // BenchmarkForwardShipped is the shape of the built-in model
-// (cmd/ardm/default.ardmm: 16 channels, 8 layers) with each feature set
-// that has shipped or is a candidate.
+// (cmd/ardm/default.ardmm: b=2, 16 channels x 10 layers, dilation cycle 10,
+// feature set 3) and of the one before it (b=16, 16 x 8, cycle 8): a full
+// forward, and a forward at every 8th position, as a coder step of 8 in a
+// stage asks for (ForwardAt runs the upper blocks only there).
 func BenchmarkForwardShipped(b *testing.B) {
-	for _, features := range []int{FeaturesInterp, FeaturesFine} {
-		b.Run(fmt.Sprintf("features%d", features), func(b *testing.B) {
-			cfg := DefaultConfig()
-			cfg.Channels, cfg.Layers, cfg.DilationCycle, cfg.Features = 16, 8, 8, features
-			benchmarkForward(b, cfg)
-		})
+	shipped := DefaultConfig()
+	shipped.Branching, shipped.Channels, shipped.Layers, shipped.DilationCycle, shipped.Features = 2, 16, 10, 10, FeaturesFine
+	before := DefaultConfig()
+	before.Channels, before.Layers, before.DilationCycle, before.Features = 16, 8, 8, FeaturesFine
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{{"b2-16x10", shipped}, {"b16-16x8", before}} {
+		b.Run(c.name, func(b *testing.B) { benchmarkForward(b, c.cfg) })
+		b.Run(c.name+"/at8", func(b *testing.B) { benchmarkForwardAt(b, c.cfg, 8) })
 	}
-	// One coder step of 16 in a stage: the logits at every 16th position,
-	// where ForwardAt runs the upper blocks only (rowsNeeded).
-	cfg := DefaultConfig()
-	cfg.Channels, cfg.Layers, cfg.DilationCycle, cfg.Features = 16, 8, 8, FeaturesFine
-	b.Run("features3/at16", func(b *testing.B) { benchmarkForwardAt(b, cfg, 16) })
 }
 
 func benchmarkForwardAt(b *testing.B, cfg Config, stride int) {
