@@ -1,9 +1,6 @@
 package ardm
 
-import (
-	"math"
-	"sync"
-)
+import "math"
 
 // Feature sets (Config.Features).
 const (
@@ -135,21 +132,7 @@ const minFeatRows = 2048
 // operations whichever range it falls in, so the split does not change
 // them.
 func (sc *featScratch) each(n int, fn func(a, b int)) {
-	nw := min(sc.workers, n/minFeatRows)
-	if nw <= 1 {
-		fn(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < nw; i++ {
-		a, b := i*n/nw, (i+1)*n/nw
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(a, b)
-		}()
-	}
-	wg.Wait()
+	splitRanges(n, min(sc.workers, n/minFeatRows), func(_, a, b int) { fn(a, b) })
 }
 
 // grow returns (*s)[:n], reallocating when the capacity is short. The

@@ -267,21 +267,26 @@ func (f *Forwarder) newScratch() *fwdScratch {
 // parallel splits rows 0..n-1 into nw contiguous ranges and runs fn on
 // each, with worker i's scratch.
 func (f *Forwarder) parallel(n, nw int, fn func(ws *fwdScratch, a, b int)) {
-	if nw > len(f.scratch) {
-		nw = len(f.scratch)
-	}
+	splitRanges(n, min(nw, len(f.scratch)), func(i, a, b int) { fn(f.scratch[i], a, b) })
+}
+
+// splitRanges splits 0..n-1 into nw contiguous ranges, range i being
+// i*n/nw .. (i+1)*n/nw-1, and runs fn(i, a, b) on each, on its own
+// goroutine (on the caller's alone when nw <= 1, as fn(0, 0, n)). Callers
+// compute every row the same way whatever range holds it, so their
+// results do not depend on nw.
+func splitRanges(n, nw int, fn func(i, a, b int)) {
 	if nw <= 1 {
-		fn(f.scratch[0], 0, n)
+		fn(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
 	for i := 0; i < nw; i++ {
-		a, b := i*n/nw, (i+1)*n/nw
 		wg.Add(1)
-		go func(ws *fwdScratch) {
+		go func() {
 			defer wg.Done()
-			fn(ws, a, b)
-		}(f.scratch[i])
+			fn(i, i*n/nw, (i+1)*n/nw)
+		}()
 	}
 	wg.Wait()
 }

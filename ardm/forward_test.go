@@ -449,7 +449,7 @@ func TestForwardCrossArch(t *testing.T) {
 	}
 }
 
-func BenchmarkForward(b *testing.B) { benchmarkForward(b, DefaultConfig()) }
+func BenchmarkForward(b *testing.B) { benchmarkForward(b, DefaultConfig(), 1) }
 
 // BenchmarkForwardShipped is the shape of the built-in model
 // (cmd/ardm/default.ardmm: b=2, 16 channels x 10 layers, dilation cycle 10,
@@ -465,43 +465,40 @@ func BenchmarkForwardShipped(b *testing.B) {
 		name string
 		cfg  Config
 	}{{"b2-16x10", shipped}, {"b16-16x8", before}} {
-		b.Run(c.name, func(b *testing.B) { benchmarkForward(b, c.cfg) })
-		b.Run(c.name+"/at8", func(b *testing.B) { benchmarkForwardAt(b, c.cfg, 8) })
+		b.Run(c.name, func(b *testing.B) { benchmarkForward(b, c.cfg, 1) })
+		b.Run(c.name+"/at8", func(b *testing.B) { benchmarkForward(b, c.cfg, 8) })
 	}
 }
 
-func benchmarkForwardAt(b *testing.B, cfg Config, stride int) {
+// benchmarkForward times the logits at every stride-th position of a
+// 16,000-sample frame: the full forward (with its throughput) for stride
+// 1, ForwardAt's subset otherwise.
+func benchmarkForward(b *testing.B, cfg Config, stride int) {
 	w := randomWeights(cfg, 1)
 	n := 16000
 	values, mask, rev := randomInput(cfg, 2, n, 1)
-	var pos []int
-	for p := 5; p < n; p += stride {
+	var pos []int // nil: all positions
+	for p := 5; stride > 1 && p < n; p += stride {
 		pos = append(pos, p)
 	}
-	logits := make([]float32, len(pos)*cfg.Outputs())
+	rows := n
+	if pos != nil {
+		rows = len(pos)
+	}
+	logits := make([]float32, rows*cfg.Outputs())
 	f := NewForwarder(w)
 	f.ForwardAt(2, rev, values, mask, pos, logits)
 	b.ReportAllocs()
+	if pos == nil {
+		b.SetBytes(int64(2 * n))
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		f.ForwardAt(2, rev, values, mask, pos, logits)
 	}
-}
-
-func benchmarkForward(b *testing.B, cfg Config) {
-	w := randomWeights(cfg, 1)
-	n := 16000
-	values, mask, rev := randomInput(cfg, 2, n, 1)
-	logits := make([]float32, n*cfg.Outputs())
-	f := NewForwarder(w)
-	f.Forward(2, rev, values, mask, logits)
-	b.ReportAllocs()
-	b.SetBytes(int64(2 * n))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		f.Forward(2, rev, values, mask, logits)
+	if pos == nil {
+		b.ReportMetric(forwardFLOPs(cfg, n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	}
-	b.ReportMetric(forwardFLOPs(cfg, n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
 // forwardFLOPs counts the multiply-adds of one forward (2 FLOPs each).

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
 )
 
 // Inference with the mixture head: b-way tables for Predict (b <= 256),
@@ -56,19 +55,7 @@ func (p *Predictor) mixturePredict(stage int, values []uint16, mask []bool, pos 
 			mixProbs(comps, newBinGeom(cfg, stage, g[pos[j]]), acc, dst[j*b:(j+1)*b])
 		}
 	}
-	if nw <= 1 {
-		work(0, rows)
-		return
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < nw; i++ {
-		wg.Add(1)
-		go func(a, e int) {
-			defer wg.Done()
-			work(a, e)
-		}(i*rows/nw, (i+1)*rows/nw)
-	}
-	wg.Wait()
+	splitRanges(rows, nw, func(_, a, e int) { work(a, e) })
 }
 
 // TargetBits runs the network once on the stage input (as Predict) and
