@@ -2,7 +2,7 @@ package ardm
 
 import (
 	"fmt"
-	"math/bits"
+	"github.com/ardm-dev/ardm/stages"
 )
 
 // Head names the output parametrization of a model.
@@ -102,11 +102,11 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// DigitBits is log2 of the branching factor.
-func (c Config) DigitBits() int { return bits.TrailingZeros(uint(c.Branching)) }
+// DigitBits is log2 of the branching factor (stages.DigitBits).
+func (c Config) DigitBits() int { return stages.DigitBits(c.Branching) }
 
-// Stages is S = 16 / log2(b) (1 for OA-ARDM).
-func (c Config) Stages() int { return 16 / c.DigitBits() }
+// Stages is S = 16 / log2(b) (1 for OA-ARDM; stages.Count).
+func (c Config) Stages() int { return stages.Count(c.Branching) }
 
 // Dilation is the dilation of block l (0-based).
 func (c Config) Dilation(l int) int { return 1 << (l % c.DilationCycle) }

@@ -40,7 +40,7 @@
 // Per example: draw a stage s, t ~ U{0..n-1} and a permutation sigma of the
 // n positions; mask = sigma < t. sigma is uniformly random (the paper), or
 // with TrainOptions.MaskOrder the coder's stratified order
-// (coder.StratifiedOrder) randomly rotated, the masks the coder shows the
+// (stages.StratifiedOrder) randomly rotated, the masks the coder shows the
 // model. Loss = -(n/(n-t)) * sum over unrevealed i
 // of log p(digit_s(x_i) | input), which divided by n ln 2 is an unbiased
 // estimate of stage s's bound in bits per sample; the total bound is the sum

@@ -335,7 +335,7 @@ func (f *Forwarder) inputLayer(_ *fwdScratch, a, b int) {
 // frame), and at pos for its skip output. A position's computation does
 // not depend on which others are computed, so the logits at pos are
 // bit-identical to a full forward's. The coder reveals positions that are
-// spread evenly (coder.StratifiedOrder), often all in one residue class
+// spread evenly (stages.StratifiedOrder), often all in one residue class
 // modulo a power of two, and the dilations are powers of two, so the upper
 // blocks run at few more positions than pos: most of a call's work.
 func (f *Forwarder) rowsNeeded(pos []int) [][]int {

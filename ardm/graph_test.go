@@ -1,6 +1,7 @@
 package ardm
 
 import (
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -49,7 +50,7 @@ func stageInput(cfg Config, clip []int16, stage, t int, seed uint64) ([]uint16, 
 		if mask[i] {
 			s = stage
 		}
-		values[i] = audio.StageValue(x, cfg.Branching, s)
+		values[i] = stages.Value(x, cfg.Branching, s)
 	}
 	return values, mask
 }

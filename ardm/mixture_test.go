@@ -2,12 +2,12 @@ package ardm
 
 import (
 	"context"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
 
-	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/datasets"
 )
 
@@ -342,7 +342,7 @@ func TestMixturePredictMatchesGraph(t *testing.T) {
 		var pos []int
 		for i := range target {
 			target[i] = int32(rng.IntN(tc.b))
-			x[i] = audio.SetDigit(values[i], tc.b, tc.stage, int(target[i]))
+			x[i] = stages.SetDigit(values[i], tc.b, tc.stage, int(target[i]))
 			if !mask[i] {
 				pos = append(pos, i)
 			}
@@ -460,7 +460,7 @@ func TestOAWalk(t *testing.T) {
 			if a[i] != b[i] {
 				t.Fatalf("known %d: generation not reproducible at %d", kb, i)
 			}
-			if keepTopBits(a[i], kb) != keepTopBits(x[i], kb) {
+			if stages.KeepTopBits(a[i], kb) != stages.KeepTopBits(x[i], kb) {
 				t.Fatalf("known %d: top bits changed at %d: %#x -> %#x", kb, i, x[i], a[i])
 			}
 			if a[i] != x[i] {

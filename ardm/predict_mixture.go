@@ -3,6 +3,7 @@ package ardm
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -65,7 +66,7 @@ func (p *Predictor) mixturePredict(stage int, values []uint16, mask []bool, pos 
 // built for the mixture head, so it serves OA-ARDM's 65536 values.
 func (p *Predictor) TargetBits(stage, t int, values []uint16, mask []bool, pos []int, x []uint16) float64 {
 	cfg := p.m.Config()
-	b, S, O := cfg.Branching, cfg.Stages(), cfg.Outputs()
+	b, O := cfg.Branching, cfg.Outputs()
 	if len(x) != len(values) {
 		panic(fmt.Sprintf("ardm: TargetBits: %d true values for %d positions", len(x), len(values)))
 	}
@@ -80,7 +81,7 @@ func (p *Predictor) TargetBits(stage, t int, values []uint16, mask []bool, pos [
 		probs := p.mix.probs[:len(pos)*b]
 		p.Predict(stage, t, values, mask, pos, probs)
 		for j, i := range pos {
-			bits -= math.Log2(float64(probs[j*b+digitOf(x[i], b, S, stage)]))
+			bits -= math.Log2(float64(probs[j*b+stages.Digit(x[i], b, stage)]))
 		}
 		return bits
 	}
@@ -90,7 +91,7 @@ func (p *Predictor) TargetBits(stage, t int, values []uint16, mask []bool, pos [
 	comps := make([]mixComp, cfg.Mixtures)
 	for j, i := range pos {
 		mixtureComps(logits[j*O:(j+1)*O], comps)
-		pr := float32(mixProb(comps, newBinGeom(cfg, stage, g[i]), digitOf(x[i], b, S, stage)))
+		pr := float32(mixProb(comps, newBinGeom(cfg, stage, g[i]), stages.Digit(x[i], b, stage)))
 		bits -= math.Log2(float64(pr))
 	}
 	return bits
@@ -147,7 +148,7 @@ func (p *Predictor) oaWalk(ctx context.Context, x []uint16, opt GenerateOptions,
 		g := p.mixLevels(1, values, mask)
 		for j, i := range pos {
 			mixtureComps(logits[j*O:(j+1)*O], comps)
-			dlo := int(keepTopBits(x[i], opt.KnownBits))
+			dlo := int(stages.KeepTopBits(x[i], opt.KnownBits))
 			visit(i, comps, newBinGeom(cfg, 1, g[i]), dlo, dlo+span-1)
 		}
 		for _, i := range pos {

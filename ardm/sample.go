@@ -3,17 +3,16 @@ package ardm
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
-
-	"github.com/ardm-dev/ardm/coder"
 )
 
 // Generation and likelihood under a budget.
 //
 // Both walk the stages from coarse to fine. For each stage a permutation
 // sigma of the n positions is drawn from the seed: the coder's stratified
-// order (coder.StratifiedOrder, the order stream version 3 codes in) with
+// order (stages.StratifiedOrder, the order stream version 3 codes in) with
 // a random rotation, so that every step's positions have revealed
 // neighbours on both sides; for each policy step
 // [t_k, t_{k+1}) the network runs once with the t_k positions sigma[:t_k]
@@ -79,14 +78,14 @@ func (p *Predictor) stageWalk(ctx context.Context, x []uint16, opt GenerateOptio
 		if partial > 0 {
 			sh := uint(db - partial)
 			allowed = func(i, d int) bool {
-				return d>>sh == digitOf(x[i], b, S, s)>>sh
+				return d>>sh == stages.Digit(x[i], b, s)>>sh
 			}
 		}
 		for i, v := range x {
-			values[i] = keepTopBits(v, (s-1)*db)
+			values[i] = stages.KeepTopBits(v, (s-1)*db)
 			mask[i] = false
 		}
-		coder.StratifiedOrder(rng.IntN(n), order)
+		stages.DrawOrder(rng, order)
 		steps := policy[s-1]
 		for k := 0; k+1 < len(steps); k++ {
 			if err := ctx.Err(); err != nil {
@@ -103,7 +102,7 @@ func (p *Predictor) stageWalk(ctx context.Context, x []uint16, opt GenerateOptio
 			}
 			visit(s, pos, probs, allowed)
 			for _, i := range pos {
-				values[i] = keepTopBits(x[i], s*db)
+				values[i] = stages.KeepTopBits(x[i], s*db)
 				mask[i] = true
 			}
 			done++
@@ -131,34 +130,14 @@ func restrict(pr []float32, allowed func(d int) bool) {
 	}
 }
 
-func digitOf(x uint16, b, S, s int) int {
-	db := 16 / S
-	return int(x>>uint((S-s)*db)) & (b - 1)
-}
-
-func setDigitOf(x uint16, b, S, s, d int) uint16 {
-	shift := uint((S - s) * (16 / S))
-	return x&^(uint16(b-1)<<shift) | uint16(d)<<shift
-}
-
-func keepTopBits(x uint16, k int) uint16 {
-	if k <= 0 {
-		return 0
-	}
-	if k >= 16 {
-		return x
-	}
-	return x &^ (1<<uint(16-k) - 1)
-}
-
 // Generate fills in place the unknown bits of x (the lower 16-KnownBits
 // bits of every value; the known top bits are kept) by sampling stage by
 // stage under the budget.
 func (p *Predictor) Generate(ctx context.Context, x []uint16, opt GenerateOptions) error {
 	cfg := p.m.Config()
-	b, S := cfg.Branching, cfg.Stages()
+	b := cfg.Branching
 	for i := range x {
-		x[i] = keepTopBits(x[i], opt.KnownBits)
+		x[i] = stages.KeepTopBits(x[i], opt.KnownBits)
 	}
 	if b > maxTableBranching {
 		return p.generateOA(ctx, x, opt)
@@ -172,7 +151,7 @@ func (p *Predictor) Generate(ctx context.Context, x []uint16, opt GenerateOption
 			} else {
 				d = sampleDigit(probs[j*b:(j+1)*b], rng.Float64())
 			}
-			x[i] = setDigitOf(x[i], b, S, s, d)
+			x[i] = stages.SetDigit(x[i], b, s, d)
 		}
 	})
 }
@@ -229,7 +208,7 @@ func (p *Predictor) StageBits(ctx context.Context, x []uint16, opt GenerateOptio
 	bits := make([]float64, S)
 	err := p.stageWalk(ctx, x, opt, func(s int, pos []int, probs []float32, _ func(i, d int) bool) {
 		for j, i := range pos {
-			pr := float64(probs[j*b+digitOf(x[i], b, S, s)])
+			pr := float64(probs[j*b+stages.Digit(x[i], b, s)])
 			bits[s-1] -= math.Log2(pr)
 		}
 	})

@@ -2,6 +2,7 @@ package ardm
 
 import (
 	"context"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"slices"
 	"testing"
@@ -19,7 +20,7 @@ func TestGenerateKeepsKnownBitsAndIsSeeded(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range x {
-			if keepTopBits(x[i], known) != keepTopBits(src[i], known) {
+			if stages.KeepTopBits(x[i], known) != stages.KeepTopBits(src[i], known) {
 				t.Fatalf("known=%d: position %d top bits changed: %04x vs %04x", known, i, x[i], src[i])
 			}
 		}
@@ -137,7 +138,7 @@ func TestGenerateMean(t *testing.T) {
 			t.Fatalf("known=%d: the mean fill is not reproducible", known)
 		}
 		for i := range a {
-			if keepTopBits(a[i], known) != keepTopBits(src[i], known) {
+			if stages.KeepTopBits(a[i], known) != stages.KeepTopBits(src[i], known) {
 				t.Fatalf("known=%d: position %d top bits changed", known, i)
 			}
 		}

@@ -3,12 +3,12 @@ package ardm
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"time"
 
 	"github.com/ardm-dev/ardm/audio"
-	"github.com/ardm-dev/ardm/coder"
 )
 
 // Stream tags keep the random streams of training apart (the batcher uses
@@ -204,7 +204,7 @@ func (tr *Trainer) prepare(step int) []example {
 		if o.MaskOrder == MaskStratified || (o.MaskOrder == MaskMixed && rng.IntN(2) == 0) {
 			// perm[i] < t must select the first t positions of the
 			// stratified order: perm becomes the rank of each position.
-			coder.StratifiedOrder(rng.IntN(T), tr.order)
+			stages.DrawOrder(rng, tr.order)
 			for k, p := range tr.order {
 				perm[p] = k
 			}
@@ -216,12 +216,12 @@ func (tr *Trainer) prepare(step int) []example {
 			x := audio.ToUnsigned16(int32(v))
 			r := bi*T + i
 			mask[i] = perm[i] < t
-			ng.spec.target[r] = int32(audio.Digit(x, b, s))
+			ng.spec.target[r] = int32(stages.Digit(x, b, s))
 			if mask[i] {
-				values[i] = audio.StageValue(x, b, s)
+				values[i] = stages.Value(x, b, s)
 				ng.spec.weight[r] = 0
 			} else {
-				values[i] = audio.StageValue(x, b, s-1)
+				values[i] = stages.Value(x, b, s-1)
 				ng.spec.weight[r] = w
 			}
 		}

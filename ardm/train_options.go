@@ -1,6 +1,8 @@
 package ardm
 
-import "fmt"
+import (
+	"fmt"
+)
 
 // Learning-rate schedules.
 const (
@@ -14,7 +16,7 @@ const (
 	// objective; "" means the same).
 	MaskRandom = "random"
 	// MaskStratified reveals the first t positions of the coder's
-	// stratified order (coder.StratifiedOrder) with a random rotation: the
+	// stratified order (stages.StratifiedOrder) with a random rotation: the
 	// masks the coder (stream version 3) really shows the model.
 	MaskStratified = "stratified"
 	// MaskMixed picks one of the two per example, with probability 1/2.

@@ -3,13 +3,13 @@ package ardm
 import (
 	"context"
 	"errors"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
 	"testing"
 
-	"github.com/ardm-dev/ardm/coder"
 	"github.com/ardm-dev/ardm/datasets"
 )
 
@@ -398,12 +398,12 @@ func TestMaskOrder(t *testing.T) {
 }
 
 // isStratifiedPrefix reports whether the t revealed positions are the
-// first t of coder.StratifiedOrder for some rotation.
+// first t of stages.StratifiedOrder for some rotation.
 func isStratifiedPrefix(revealed []bool, t int) bool {
 	n := len(revealed)
 	order := make([]int, n)
 	for off := 0; off < n; off++ {
-		coder.StratifiedOrder(off, order)
+		stages.StratifiedOrder(off, order)
 		ok := true
 		for _, p := range order[:t] {
 			if !revealed[p] {

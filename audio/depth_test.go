@@ -3,6 +3,8 @@ package audio
 import (
 	"fmt"
 	"testing"
+
+	"github.com/ardm-dev/ardm/stages"
 )
 
 func pcm1(depth int, samples ...int32) *PCM {
@@ -90,7 +92,7 @@ func TestCoarsenMatchesKeepTopBits(t *testing.T) {
 	for k := 0; k <= 16; k++ {
 		q := Coarsen(p, k)
 		for i, v := range all {
-			if want := FromUnsigned16(KeepTopBits(ToUnsigned16(v), k)); q.Data[0][i] != want {
+			if want := FromUnsigned16(stages.KeepTopBits(ToUnsigned16(v), k)); q.Data[0][i] != want {
 				t.Fatalf("k=%d v=%d: %d, want %d", k, v, q.Data[0][i], want)
 			}
 		}

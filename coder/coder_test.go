@@ -566,48 +566,6 @@ func TestOrder(t *testing.T) {
 	}
 }
 
-func TestStratifiedOrder(t *testing.T) {
-	for _, n := range []int{1, 2, 3, 7, 8, 100, 1000, 16000} {
-		for _, off := range []int{0, n / 3, n - 1} {
-			d := make([]int, n)
-			StratifiedOrder(off, d)
-			seen := make([]bool, n)
-			for _, v := range d {
-				if v < 0 || v >= n || seen[v] {
-					t.Fatalf("n=%d off=%d: not a permutation: %v", n, off, d[:min(n, 20)])
-				}
-				seen[v] = true
-			}
-			if d[0] != off {
-				t.Errorf("n=%d off=%d: first position %d", n, off, d[0])
-			}
-			// Every prefix of t positions leaves no circular gap longer
-			// than 2n/t + 1.
-			for _, tt := range []int{2, 5, 16, 100, n / 2} {
-				if tt < 2 || tt > n {
-					continue
-				}
-				in := make([]bool, n)
-				for _, v := range d[:tt] {
-					in[v] = true
-				}
-				gap, run := 0, 0
-				for i := 0; i < 2*n; i++ {
-					if in[i%n] {
-						run = 0
-					} else {
-						run++
-						gap = max(gap, run)
-					}
-				}
-				if limit := 2*n/tt + 1; gap > limit {
-					t.Errorf("n=%d off=%d: the first %d positions leave a gap of %d > %d", n, off, tt, gap, limit)
-				}
-			}
-		}
-	}
-}
-
 func TestCoderKindJSON(t *testing.T) {
 	b, err := json.Marshal(FrameInfo{Coders: []CoderKind{CoderModel, CoderLPC, CoderConstant}})
 	if err != nil || !strings.Contains(string(b), `"coders":["model","lpc","constant"]`) {

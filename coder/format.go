@@ -3,6 +3,7 @@ package coder
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/ardm-dev/ardm/stages"
 	"hash/crc32"
 	"io"
 
@@ -110,7 +111,7 @@ func (h *Header) marshal() []byte {
 	b = binary.LittleEndian.AppendUint32(b, uint32(h.FrameLen))
 	var digitBits uint16 // log2 of the branching factor; 0 without a model
 	if h.Branching > 0 {
-		digitBits = uint16(audio.DigitBits(h.Branching))
+		digitBits = uint16(stages.DigitBits(h.Branching))
 	}
 	b = binary.LittleEndian.AppendUint16(b, digitBits)
 	b = binary.LittleEndian.AppendUint32(b, uint32(int32(h.Budget)))

@@ -2,6 +2,7 @@ package coder
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/stages"
 	"sync"
 
 	"github.com/ardm-dev/ardm/audio"
@@ -36,7 +37,7 @@ func newFrameCodec(m Model, version, depth, budget int, seed uint64) (*frameCode
 		if !validBranching(c.b) {
 			return nil, fmt.Errorf("coder: model branching factor %d not in {2, 4, 16, 256, 65536}", c.b)
 		}
-		c.db = audio.DigitBits(c.b)
+		c.db = stages.DigitBits(c.b)
 		c.S = 16 / c.db
 		c.coded = c.S
 		switch {
@@ -229,7 +230,7 @@ func (c *frameCodec) encodeModel(dst []byte, x []int32, frame int64, ch int, sc 
 				}
 			}
 			for _, p := range pos {
-				sc.values[p] = audio.StageValue(sc.x16[p], b, s)
+				sc.values[p] = stages.Value(sc.x16[p], b, s)
 				sc.mask[p] = true
 			}
 		}

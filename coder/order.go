@@ -1,6 +1,7 @@
 package coder
 
 import (
+	"github.com/ardm-dev/ardm/stages"
 	"math/bits"
 	"math/rand/v2"
 )
@@ -20,7 +21,7 @@ func codingOrder(version int, seed uint64, frame int64, channel, stage int, dst 
 	src := rand.NewPCG(seed, uint64(frame)<<16|uint64(channel&0xff)<<8|uint64(stage&0xff))
 	if version >= 3 {
 		if len(dst) > 0 {
-			StratifiedOrder(int(boundedRand(src, uint64(len(dst)))), dst)
+			stages.StratifiedOrder(int(boundedRand(src, uint64(len(dst)))), dst)
 		}
 		return
 	}
@@ -30,43 +31,6 @@ func codingOrder(version int, seed uint64, frame int64, channel, stage int, dst 
 	for i := len(dst) - 1; i > 0; i-- {
 		j := boundedRand(src, uint64(i+1))
 		dst[i], dst[j] = dst[j], dst[i]
-	}
-}
-
-// StratifiedOrder writes to dst (len n) the positions 0..n-1 in
-// bit-reversed order, rotated by offset (0 <= offset < n): with m the
-// smallest power of two >= n, the indices i = 0..m-1 are taken in turn,
-// r = i with its log2(m) bits reversed, those with r >= n skipped, and
-// (r + offset) mod n is the next position. Every prefix of the order is
-// spread almost evenly over the frame (the first t positions leave gaps of
-// at most about 2n/t), so each step of a coding policy reveals positions
-// whose neighbours on both sides are already known, at the shortest
-// distances a set of that size allows; a uniformly random order leaves
-// some gaps several times longer. The model is order agnostic, so any
-// order is valid; this one costs fewer bits at a small budget.
-func StratifiedOrder(offset int, dst []int) {
-	n := len(dst)
-	if n == 0 {
-		return
-	}
-	if offset < 0 || offset >= n {
-		panic("coder: StratifiedOrder: offset out of range")
-	}
-	k := uint(bits.Len(uint(n - 1)))
-	t := 0
-	for i := 0; i < 1<<k; i++ {
-		r := int(bits.Reverse64(uint64(i)) >> (64 - k))
-		if k == 0 {
-			r = 0
-		}
-		if r < n {
-			r += offset
-			if r >= n {
-				r -= n
-			}
-			dst[t] = r
-			t++
-		}
 	}
 }
 

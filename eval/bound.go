@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/stages"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -60,7 +61,7 @@ func streamID(name string, a ...int) uint64 {
 func digitBits(x []uint16, pos []int, probs []float32, b, s int) float64 {
 	var sum float64
 	for j, p := range pos {
-		d := audio.Digit(x[p], b, s)
+		d := stages.Digit(x[p], b, s)
 		pr := float64(probs[j*b+d])
 		if !(pr > 0) {
 			pr = math.SmallestNonzeroFloat32
@@ -96,7 +97,7 @@ func EstimateBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name stri
 		return nil, fmt.Errorf("eval: %s has no samples", name)
 	}
 	b := m.Branching()
-	S := audio.Stages(b)
+	S := stages.Count(b)
 	// est[s][r]: bits per sample of stage s+1 in draw r.
 	est := make([][]float64, S)
 	var sc boundScratch
@@ -191,9 +192,9 @@ func (sc *boundScratch) frameEstimate(m coder.Model, x []uint16, s, b int, rng *
 	pos := sc.pos[:0]
 	for i, v := range x {
 		if sc.mask[i] {
-			sc.values[i] = audio.StageValue(v, b, s)
+			sc.values[i] = stages.Value(v, b, s)
 		} else {
-			sc.values[i] = audio.StageValue(v, b, s-1)
+			sc.values[i] = stages.Value(v, b, s-1)
 			pos = append(pos, i)
 		}
 	}
@@ -222,7 +223,7 @@ func meanStat(v []float64) Stat {
 // PolicyBound is the cost of coding 16-bit PCM under the model's policy
 // for budget network calls per frame and channel (0: one per position),
 // before quantisation: each frame's positions are revealed in the coder's
-// stratified order (coder.StratifiedOrder) with a seeded random rotation,
+// stratified order (stages.StratifiedOrder) with a seeded random rotation,
 // one network call per policy step, and every digit costs -log2 p under
 // the call of the step that reveals it. This is what the coder pays for
 // the model-coded bits, up to the integer frequencies and the stream's
@@ -231,7 +232,7 @@ func meanStat(v []float64) Stat {
 //
 // It returns bits per sample, in total and per stage, and the number of
 // network calls made.
-func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string, budget int, seed uint64, progress func()) (total float64, stages []float64, calls int, err error) {
+func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string, budget int, seed uint64, progress func()) (total float64, perStage []float64, calls int, err error) {
 	frames, err := channelFrames(pcm, m.FrameLen())
 	if err != nil {
 		return 0, nil, 0, err
@@ -241,8 +242,8 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 		return 0, nil, 0, fmt.Errorf("eval: %s has no samples", name)
 	}
 	b := m.Branching()
-	S := audio.Stages(b)
-	stages = make([]float64, S)
+	S := stages.Count(b)
+	perStage = make([]float64, S)
 	policies := map[int][][]int{}
 	var sc boundScratch
 	for c := range frames {
@@ -259,10 +260,10 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 			sc.size(n)
 			for s := 1; s <= S; s++ {
 				rng := rand.New(rand.NewPCG(seed, streamID(name, c, f, s)))
-				coder.StratifiedOrder(rng.IntN(n), sc.perm)
+				stages.DrawOrder(rng, sc.perm)
 				clear(sc.mask)
 				for i, v := range x {
-					sc.values[i] = audio.StageValue(v, b, s-1)
+					sc.values[i] = stages.Value(v, b, s-1)
 				}
 				bounds := pol[s-1]
 				for k := 0; k+1 < len(bounds); k++ {
@@ -270,9 +271,9 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 						return 0, nil, 0, err
 					}
 					pos := sc.perm[bounds[k]:bounds[k+1]]
-					stages[s-1] += sc.stepBits(m, x, s, bounds[k], b, pos)
+					perStage[s-1] += sc.stepBits(m, x, s, bounds[k], b, pos)
 					for _, p := range pos {
-						sc.values[p] = audio.StageValue(x[p], b, s)
+						sc.values[p] = stages.Value(x[p], b, s)
 						sc.mask[p] = true
 					}
 					calls++
@@ -283,17 +284,17 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 			}
 		}
 	}
-	for s := range stages {
-		stages[s] /= float64(samples)
-		total += stages[s]
+	for s := range perStage {
+		perStage[s] /= float64(samples)
+		total += perStage[s]
 	}
-	return total, stages, calls, nil
+	return total, perStage, calls, nil
 }
 
 // PolicyCalls is the number of network calls the model's policy for budget
 // makes on PCM of the given frames per channel and channels.
 func PolicyCalls(m coder.Model, budget, frames, channels int) (int, error) {
-	S := audio.Stages(m.Branching())
+	S := stages.Count(m.Branching())
 	L := m.FrameLen()
 	calls := 0
 	for lo := 0; lo < frames; lo += L {

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -63,12 +64,12 @@ func TestBoundUniformModel(t *testing.T) {
 			}
 		}
 		for _, budget := range []int{0, 7} {
-			total, stages, calls, err := PolicyBound(context.Background(), m, pcm, "u.wav", budget, 1, nil)
+			total, perStage, calls, err := PolicyBound(context.Background(), m, pcm, "u.wav", budget, 1, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if math.Abs(total-16) > 1e-6 || len(stages) != 16/audio.DigitBits(b) {
-				t.Errorf("b=%d budget %d: policy bound %v (%d stages)", b, budget, total, len(stages))
+			if math.Abs(total-16) > 1e-6 || len(perStage) != 16/stages.DigitBits(b) {
+				t.Errorf("b=%d budget %d: policy bound %v (%d stages)", b, budget, total, len(perStage))
 			}
 			want, err := PolicyCalls(m, budget, 120, 1)
 			if err != nil || calls != want {
@@ -115,9 +116,9 @@ func exactBound(m coder.Model, x []uint16, s int) float64 {
 			}
 			for i, v := range x {
 				if mask[i] {
-					values[i] = audio.StageValue(v, b, s)
+					values[i] = stages.Value(v, b, s)
 				} else {
-					values[i] = audio.StageValue(v, b, s-1)
+					values[i] = stages.Value(v, b, s-1)
 					pos = append(pos, i)
 				}
 			}
@@ -193,7 +194,7 @@ func TestBoundUnbiased(t *testing.T) {
 			values := make([]uint16, len(x))
 			pos := make([]int, len(x))
 			for i, v := range x {
-				values[i], pos[i] = audio.StageValue(v, 16, s-1), i
+				values[i], pos[i] = stages.Value(v, 16, s-1), i
 			}
 			probs := make([]float32, len(x)*16)
 			m.Predict(s, 0, values, make([]bool, len(x)), pos, probs)
@@ -342,7 +343,7 @@ func (o *oracleModel) Hash() [32]byte { return [32]byte{1, 2, 3} }
 func (o *oracleModel) FrameLen() int  { return len(o.x) }
 func (o *oracleModel) Branching() int { return o.b }
 func (o *oracleModel) Policy(budget, n int) [][]int {
-	lt := make([][]float64, audio.Stages(o.b))
+	lt := make([][]float64, stages.Count(o.b))
 	for s := range lt {
 		lt[s] = []float64{1, 0.5}
 	}
@@ -355,7 +356,7 @@ func (o *oracleModel) Policy(budget, n int) [][]int {
 func (o *oracleModel) Predict(stage, t int, values []uint16, mask []bool, pos []int, dst []float32) {
 	rest := (1 - o.p) / float32(o.b-1)
 	for j, p := range pos {
-		d := audio.Digit(o.x[p], o.b, stage)
+		d := stages.Digit(o.x[p], o.b, stage)
 		for k := 0; k < o.b; k++ {
 			dst[j*o.b+k] = rest
 		}
@@ -372,12 +373,12 @@ func TestCodingOverhead(t *testing.T) {
 	}
 	for _, b := range []int{4, 16, 256} {
 		o := &oracleModel{x: x, b: b, p: 0.9}
-		pol, stages, _, err := PolicyBound(context.Background(), o, pcm, "o", 40, 1, nil)
+		pol, perStage, _, err := PolicyBound(context.Background(), o, pcm, "o", 40, 1, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := -float64(audio.Stages(b)) * math.Log2(float64(float32(0.9)))
-		if math.Abs(pol-want) > 1e-6 || len(stages) != audio.Stages(b) {
+		want := -float64(stages.Count(b)) * math.Log2(float64(float32(0.9)))
+		if math.Abs(pol-want) > 1e-6 || len(perStage) != stages.Count(b) {
 			t.Errorf("b=%d: policy bound %v, want %v", b, pol, want)
 		}
 		c, err := CodeFile(context.Background(), o, pcm, 40, 1)

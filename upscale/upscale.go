@@ -3,6 +3,7 @@ package upscale
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 
 	"github.com/ardm-dev/ardm/ardm"
@@ -174,7 +175,7 @@ func UpscalePCM(ctx context.Context, m *ardm.Model, p *audio.PCM, fromBits int, 
 	for c := range p.Data {
 		x := toUnsigned16(p, c)
 		for i := range x {
-			x[i] = audio.KeepTopBits(x[i], fromBits)
+			x[i] = stages.KeepTopBits(x[i], fromBits)
 		}
 		y, err := upscaleChannel(ctx, pred, x, fromBits, opt, c, prog)
 		if err != nil {
@@ -249,7 +250,7 @@ func Baseline(p *audio.PCM, fromBits int, f Fill) *audio.PCM {
 		x := toUnsigned16(p, c)
 		out.Data[c] = make([]int32, len(x))
 		for i, v := range x {
-			out.Data[c][i] = audio.FromUnsigned16(audio.KeepTopBits(v, fromBits) | mid)
+			out.Data[c][i] = audio.FromUnsigned16(stages.KeepTopBits(v, fromBits) | mid)
 		}
 	}
 	return out

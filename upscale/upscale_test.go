@@ -2,6 +2,7 @@ package upscale
 
 import (
 	"context"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -59,10 +60,10 @@ func TestUpscaleKeepsCoarseBits(t *testing.T) {
 			for c := range in.Data {
 				for i, v := range in.Data[c] {
 					x, y := audio.ToUnsigned16(v), audio.ToUnsigned16(out.Data[c][i])
-					if audio.KeepTopBits(x, tc.bits) != audio.KeepTopBits(y, tc.bits) {
+					if stages.KeepTopBits(x, tc.bits) != stages.KeepTopBits(y, tc.bits) {
 						t.Fatalf("channel %d sample %d: top %d bits %04x -> %04x", c, i, tc.bits, x, y)
 					}
-					if y != audio.KeepTopBits(x, tc.bits) {
+					if y != stages.KeepTopBits(x, tc.bits) {
 						lowDiffers = true
 					}
 				}
@@ -82,7 +83,7 @@ func TestUpscaleSliceMatchesPCM(t *testing.T) {
 	in := testPCM(1, 200)
 	x := toUnsigned16(in, 0)
 	for i := range x {
-		x[i] = audio.KeepTopBits(x[i], 8)
+		x[i] = stages.KeepTopBits(x[i], 8)
 	}
 	y, err := Upscale(context.Background(), m, x, 8, Options{Budget: 10, Seed: 4})
 	if err != nil {

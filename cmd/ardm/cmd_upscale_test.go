@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func TestUpscaleCommand(t *testing.T) {
 	}
 	for c := range ref.Data {
 		for i, v := range ref.Data[c] {
-			if audio.KeepTopBits(audio.ToUnsigned16(v), 8) != audio.KeepTopBits(audio.ToUnsigned16(out.Data[c][i]), 8) {
+			if stages.KeepTopBits(audio.ToUnsigned16(v), 8) != stages.KeepTopBits(audio.ToUnsigned16(out.Data[c][i]), 8) {
 				t.Fatalf("channel %d sample %d: top bits changed", c, i)
 			}
 		}
