@@ -28,8 +28,8 @@
 //	    g  = tanh(z[:, :C]) * sigmoid(z[:, C:])
 //	    h_{l+1} = (h_l + g·ResW_l + ResB_l) * float32(1/sqrt(2))
 //	    skip   += g·SkipW_l + SkipB_l
-//	o1 = relu(skip * float32(1/sqrt(Layers)))
-//	o2 = relu(o1·Out1W + Out1B)
+//	o1 = kernels.Relu(skip * float32(1/sqrt(Layers)))
+//	o2 = kernels.Relu(o1·Out1W + Out1B)
 //	logits = o2·OutW + OutB                          (n, Stages*b)
 //
 // With the softmax head, stage s's b-way distribution at position i is the

@@ -2,6 +2,7 @@ package ardm
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 	"math"
 	"runtime"
 	"sync"
@@ -33,14 +34,14 @@ type Forwarder struct {
 	cfg     Config
 	workers int // 0: runtime.GOMAXPROCS
 
-	inW    fwdMat // Config.NumFeatures() -> C
+	inW    kernels.Mat // Config.NumFeatures() -> C
 	inB    []float32
 	embWt  []float32 // [C][EmbedDim]
 	embB   []float32
 	blocks []fwdBlock
-	out1W  fwdMat // C -> C
+	out1W  kernels.Mat // C -> C
 	out1B  []float32
-	outW   fwdMat // C -> Outputs
+	outW   kernels.Mat // C -> Outputs
 	outB   []float32
 
 	// Per-call state.
@@ -60,26 +61,11 @@ type Forwarder struct {
 }
 
 type fwdBlock struct {
-	condWt []float32 // [C][C]
-	convW  fwdMat    // Kernel*C -> 2C
-	convB  []float32 // [2C]
-	rsW    fwdMat    // C -> 2C: residual outputs then skip outputs
-	rsB    []float32 // [2C]
-}
-
-// fwdMat is a weight matrix mapping in inputs to out outputs, held in the
-// layouts of both gemm kernels: t for the scalar kernel (gemmGo), whose
-// dot products run along a row, and n for the SIMD kernels, whose vector
-// lanes are adjacent outputs.
-type fwdMat struct {
-	in, out int
-	t       []float32 // [out][in]
-	n       []float32 // [in][out]
-}
-
-// newFwdMat copies the row-major [in][out] m.
-func newFwdMat(m []float32, in, out int) fwdMat {
-	return fwdMat{in: in, out: out, t: transpose(m, in, out), n: append([]float32(nil), m...)}
+	condWt []float32   // [C][C]
+	convW  kernels.Mat // Kernel*C -> 2C
+	convB  []float32   // [2C]
+	rsW    kernels.Mat // C -> 2C: residual outputs then skip outputs
+	rsB    []float32   // [2C]
 }
 
 // concatCols returns the row-major [rows][ca+cb] matrix whose row i is row
@@ -102,20 +88,6 @@ type fwdScratch struct {
 	rs  []float32 // [tileRows][2C]
 	o   []float32 // [tileRows][C]
 	o2  []float32 // [tileRows][C]
-}
-
-// transpose returns the [out][in] transpose of the row-major [in][out] m.
-func transpose(m []float32, in, out int) []float32 {
-	if len(m) != in*out {
-		panic(fmt.Sprintf("ardm: weight matrix has %d values, want %d x %d", len(m), in, out))
-	}
-	t := make([]float32, len(m))
-	for i := 0; i < in; i++ {
-		for o := 0; o < out; o++ {
-			t[o*in+i] = m[i*out+o]
-		}
-	}
-	return t
 }
 
 func checkLen(name string, v []float32, n int) {
@@ -142,13 +114,13 @@ func NewForwarder(w *Weights) *Forwarder {
 	checkLen("OutB", w.OutB, O)
 	f := &Forwarder{
 		cfg:   cfg,
-		inW:   newFwdMat(w.InW, cfg.NumFeatures(), C),
+		inW:   kernels.NewMat(w.InW, cfg.NumFeatures(), C),
 		inB:   append([]float32(nil), w.InB...),
-		embWt: transpose(w.EmbW, cfg.EmbedDim, C),
+		embWt: kernels.Transpose(w.EmbW, cfg.EmbedDim, C),
 		embB:  append([]float32(nil), w.EmbB...),
-		out1W: newFwdMat(w.Out1W, C, C),
+		out1W: kernels.NewMat(w.Out1W, C, C),
 		out1B: append([]float32(nil), w.Out1B...),
-		outW:  newFwdMat(w.OutW, C, O),
+		outW:  kernels.NewMat(w.OutW, C, O),
 		outB:  append([]float32(nil), w.OutB...),
 	}
 	for l := range w.Blocks {
@@ -157,10 +129,10 @@ func NewForwarder(w *Weights) *Forwarder {
 		checkLen("ResB", b.ResB, C)
 		checkLen("SkipB", b.SkipB, C)
 		f.blocks = append(f.blocks, fwdBlock{
-			condWt: transpose(b.CondW, C, C),
-			convW:  newFwdMat(b.ConvW, K*C, 2*C),
+			condWt: kernels.Transpose(b.CondW, C, C),
+			convW:  kernels.NewMat(b.ConvW, K*C, 2*C),
 			convB:  append([]float32(nil), b.ConvB...),
-			rsW:    newFwdMat(concatCols(b.ResW, b.SkipW, C, C, C), C, 2*C),
+			rsW:    kernels.NewMat(concatCols(b.ResW, b.SkipW, C, C, C), C, 2*C),
 			rsB:    append(append([]float32(nil), b.ResB...), b.SkipB...),
 		})
 	}
@@ -313,18 +285,18 @@ func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
 	f.fs.features(cfg, stage, values, mask, f.feat)
 	Embedding(cfg, t, n, f.emb)
 	for o := 0; o < C; o++ {
-		f.e[o] = tanhDet(dot(f.embB[o], f.emb, f.embWt[o*cfg.EmbedDim:(o+1)*cfg.EmbedDim]))
+		f.e[o] = kernels.Tanh(kernels.Dot(f.embB[o], f.emb, f.embWt[o*cfg.EmbedDim:(o+1)*cfg.EmbedDim]))
 	}
 	for l, b := range f.blocks {
 		for o := 0; o < C; o++ {
-			f.cond[l][o] = dot(0, f.e, b.condWt[o*C:(o+1)*C])
+			f.cond[l][o] = kernels.Dot(0, f.e, b.condWt[o*C:(o+1)*C])
 		}
 	}
 }
 
 func (f *Forwarder) inputLayer(_ *fwdScratch, a, b int) {
 	C, F := f.cfg.Channels, f.cfg.NumFeatures()
-	gemm(f.h[a*C:b*C], f.feat[a*F:b*F], &f.inW, f.inB, b-a)
+	kernels.Gemm(f.h[a*C:b*C], f.feat[a*F:b*F], &f.inW, f.inB, b-a)
 	clear(f.skp[a*C : b*C])
 }
 
@@ -407,11 +379,11 @@ func (f *Forwarder) block(ws *fwdScratch, l int, rows []int, a, b int) {
 			}
 		}
 		z := ws.z[:nr*2*C]
-		gemm(z, col, &blk.convW, blk.convB, nr)
+		kernels.Gemm(z, col, &blk.convW, blk.convB, nr)
 		g := ws.g[:nr*C]
-		gate(g, z, nr, C)
+		kernels.Gate(g, z, nr, C)
 		rs := ws.rs[:nr*2*C]
-		gemm(rs, g, &blk.rsW, blk.rsB, nr)
+		kernels.Gemm(rs, g, &blk.rsW, blk.rsB, nr)
 		for r := 0; r < nr; r++ {
 			i := i0 + r
 			if rows != nil {
@@ -446,95 +418,14 @@ func (f *Forwarder) head(ws *fwdScratch, pos []int, a, b int, logits []float32) 
 			sk := f.skp[p*C : (p+1)*C]
 			or := o[r*C : (r+1)*C]
 			for j := range or {
-				or[j] = relu(float32(sk[j] * sc))
+				or[j] = kernels.Relu(float32(sk[j] * sc))
 			}
 		}
 		o2 := ws.o2[:rows*C]
-		gemm(o2, o, &f.out1W, f.out1B, rows)
+		kernels.Gemm(o2, o, &f.out1W, f.out1B, rows)
 		for j := range o2 {
-			o2[j] = relu(o2[j])
+			o2[j] = kernels.Relu(o2[j])
 		}
-		gemm(logits[i0*O:(i0+rows)*O], o2, &f.outW, f.outB, rows)
-	}
-}
-
-func relu(x float32) float32 {
-	if x > 0 {
-		return x
-	}
-	return 0
-}
-
-// dot returns bias + sum_j x[j]*w[j], summed in ascending j with every
-// product rounded to float32: the one order every kernel uses.
-func dot(bias float32, x, w []float32) float32 {
-	acc := bias
-	w = w[:len(x)]
-	for j, v := range x {
-		acc += float32(v * w[j])
-	}
-	return acc
-}
-
-// gemmGo computes dst[r*out+o] = dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
-// for rows r and outputs o, in blocks of 3 x 3 (bit-identical to dot: each
-// accumulator sees the same operations in the same order). It is the
-// portable kernel; gemm (gemm_amd64.go, gemm_noasm.go) dispatches to it or
-// to SIMD kernels that give the same bits.
-func gemmGo(dst, x, wt, bias []float32, rows, in, out int) {
-	if len(dst) < rows*out || len(x) < rows*in || len(wt) < out*in || len(bias) < out {
-		panic("ardm: gemm: buffer too small")
-	}
-	r := 0
-	o3 := out - out%3
-	for ; r+3 <= rows; r += 3 {
-		x0 := x[r*in : r*in+in]
-		x1 := x[(r+1)*in : (r+1)*in+in]
-		x2 := x[(r+2)*in : (r+2)*in+in]
-		d0 := dst[r*out : r*out+out]
-		d1 := dst[(r+1)*out : (r+1)*out+out]
-		d2 := dst[(r+2)*out : (r+2)*out+out]
-		for o := 0; o < o3; o += 3 {
-			w0 := wt[o*in : o*in+in]
-			w1 := wt[(o+1)*in : (o+1)*in+in]
-			w2 := wt[(o+2)*in : (o+2)*in+in]
-			w1 = w1[:len(w0)]
-			w2 = w2[:len(w0)]
-			x1 := x1[:len(w0)]
-			x2 := x2[:len(w0)]
-			c00, c01, c02 := bias[o], bias[o+1], bias[o+2]
-			c10, c11, c12 := c00, c01, c02
-			c20, c21, c22 := c00, c01, c02
-			for j, v := range x0[:len(w0)] {
-				a0, a1, a2 := v, x1[j], x2[j]
-				w := w0[j]
-				c00 += float32(a0 * w)
-				c10 += float32(a1 * w)
-				c20 += float32(a2 * w)
-				w = w1[j]
-				c01 += float32(a0 * w)
-				c11 += float32(a1 * w)
-				c21 += float32(a2 * w)
-				w = w2[j]
-				c02 += float32(a0 * w)
-				c12 += float32(a1 * w)
-				c22 += float32(a2 * w)
-			}
-			d0[o], d0[o+1], d0[o+2] = c00, c01, c02
-			d1[o], d1[o+1], d1[o+2] = c10, c11, c12
-			d2[o], d2[o+1], d2[o+2] = c20, c21, c22
-		}
-		for o := o3; o < out; o++ {
-			w := wt[o*in : o*in+in]
-			d0[o] = dot(bias[o], x0, w)
-			d1[o] = dot(bias[o], x1, w)
-			d2[o] = dot(bias[o], x2, w)
-		}
-	}
-	for ; r < rows; r++ {
-		xr := x[r*in : r*in+in]
-		for o := 0; o < out; o++ {
-			dst[r*out+o] = dot(bias[o], xr, wt[o*in:o*in+in])
-		}
+		kernels.Gemm(logits[i0*O:(i0+rows)*O], o2, &f.outW, f.outB, rows)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"flag"
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -303,58 +304,6 @@ func TestForwardAtMatchesForward(t *testing.T) {
 	}
 }
 
-// TestRowsNeededShrinks pins the saving ForwardAt exists for: with the
-// shipped shape's power-of-two dilations, positions spaced 16 apart (one
-// step of 16 in a stage) need the upper blocks only at those positions.
-func TestRowsNeededShrinks(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Channels, cfg.Layers, cfg.DilationCycle = 8, 10, 10
-	n := 16000
-	f := NewForwarder(randomWeights(cfg, 1))
-	values, mask, rev := randomInput(cfg, 2, n, 1)
-	var pos []int
-	for p := 3; p < n; p += 16 {
-		pos = append(pos, p)
-	}
-	f.ForwardAt(2, rev, values, mask, pos, make([]float32, len(pos)*cfg.Outputs()))
-	sets := f.rowsNeeded(pos)
-	want := []int{8000, 4000, 2000} // blocks 0..2 (dilations 1, 2, 4 below them)
-	for l, rl := range sets {
-		w := len(pos)
-		if l < len(want) {
-			w = want[l]
-		}
-		if len(rl) != w {
-			t.Errorf("block %d runs at %d positions, want %d", l, len(rl), w)
-		}
-	}
-}
-
-func TestGemmMatchesDot(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, sz := range [][3]int{{1, 1, 1}, {3, 3, 3}, {7, 5, 8}, {10, 96, 64}, {4, 2, 13}} {
-		rows, in, out := sz[0], sz[1], sz[2]
-		x := make([]float32, rows*in)
-		wt := make([]float32, out*in)
-		bias := make([]float32, out)
-		for _, s := range [][]float32{x, wt, bias} {
-			for i := range s {
-				s[i] = float32(rng.NormFloat64())
-			}
-		}
-		dst := make([]float32, rows*out)
-		gemmGo(dst, x, wt, bias, rows, in, out)
-		for r := 0; r < rows; r++ {
-			for o := 0; o < out; o++ {
-				want := dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
-				if math.Float32bits(dst[r*out+o]) != math.Float32bits(want) {
-					t.Fatalf("%v: element (%d,%d) = %v, dot gives %v", sz, r, o, dst[r*out+o], want)
-				}
-			}
-		}
-	}
-}
-
 // goldenLogitsHash runs a fixed forward with the given feature set and
 // hashes the logits' bits.
 func goldenLogitsHash(features int) string {
@@ -373,7 +322,7 @@ func goldenLogitsHash(features int) string {
 	}
 	probs := make([]float32, cfg.Branching)
 	for i := 0; i < n; i++ {
-		softmaxDet(logits[i*cfg.Outputs()+2*cfg.Branching:i*cfg.Outputs()+3*cfg.Branching], probs)
+		kernels.Softmax(logits[i*cfg.Outputs()+2*cfg.Branching:i*cfg.Outputs()+3*cfg.Branching], probs)
 		for _, p := range probs {
 			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(p))
 			h.Write(buf[:])
@@ -506,4 +455,49 @@ func forwardFLOPs(cfg Config, n int) float64 {
 	C, K, O := cfg.Channels, cfg.Kernel, cfg.Outputs()
 	perPos := cfg.NumFeatures()*C + cfg.Layers*(K*C*2*C+2*C*C) + C*C + C*O
 	return 2 * float64(perPos) * float64(n)
+}
+
+// TestForwardGoldenEveryKernel runs the pinned forward of TestForwardGolden
+// with each kernel.
+func TestForwardGoldenEveryKernel(t *testing.T) {
+	kernels.EachLevel(func(level string) {
+		t.Run(level, func(t *testing.T) {
+			for features, file := range goldenFiles {
+				want, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := goldenLogitsHash(features); got != strings.TrimSpace(string(want)) {
+					t.Fatalf("feature set %d: logits hash %s, golden %s", features, got, strings.TrimSpace(string(want)))
+				}
+			}
+		})
+	})
+}
+
+// TestRowsNeededShrinks pins the saving ForwardAt exists for: with the
+// shipped shape's power-of-two dilations, positions spaced 16 apart (one
+// step of 16 in a stage) need the upper blocks only at those positions.
+func TestRowsNeededShrinks(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Channels, cfg.Layers, cfg.DilationCycle = 8, 10, 10
+	n := 16000
+	f := NewForwarder(randomWeights(cfg, 1))
+	values, mask, rev := randomInput(cfg, 2, n, 1)
+	var pos []int
+	for p := 3; p < n; p += 16 {
+		pos = append(pos, p)
+	}
+	f.ForwardAt(2, rev, values, mask, pos, make([]float32, len(pos)*cfg.Outputs()))
+	sets := f.rowsNeeded(pos)
+	want := []int{8000, 4000, 2000} // blocks 0..2 (dilations 1, 2, 4 below them)
+	for l, rl := range sets {
+		w := len(pos)
+		if l < len(want) {
+			w = want[l]
+		}
+		if len(rl) != w {
+			t.Errorf("block %d runs at %d positions, want %d", l, len(rl), w)
+		}
+	}
 }

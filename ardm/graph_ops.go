@@ -12,6 +12,7 @@ package ardm
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 	"hash"
 	"hash/fnv"
 	"math"
@@ -220,7 +221,7 @@ func (o denseOp) Do(in ...G.Value) (G.Value, error) {
 			fillRows(od[lo*O:hi*O], b)
 			beta = 1
 		}
-		sgemm(false, hi-lo, O, I, x[lo*I:], I, w, O, beta, od[lo*O:], O)
+		kernels.TrainGemm(false, hi-lo, O, I, x[lo*I:], I, w, O, beta, od[lo*O:], O)
 	})
 	return out, nil
 }
@@ -251,9 +252,9 @@ func (o denseDXOp) Do(in ...G.Value) (G.Value, error) {
 	R, O, I := shapeOf(in[0])[0], shapeOf(in[0])[1], shapeOf(in[1])[0]
 	out, od := o.buf.get(R, I)
 	// The kernels vectorize over output columns: transpose W once.
-	wt := transpose(w, I, O)
+	wt := kernels.Transpose(w, I, O)
 	parallelChunks(R, rowChunk, func(_, lo, hi int) {
-		sgemm(false, hi-lo, I, O, dy[lo*O:], O, wt, I, 0, od[lo*I:], I)
+		kernels.TrainGemm(false, hi-lo, I, O, dy[lo*O:], O, wt, I, 0, od[lo*I:], I)
 	})
 	return out, nil
 }
@@ -274,7 +275,7 @@ func (o denseDWOp) Do(in ...G.Value) (G.Value, error) {
 	parts := make([][]float32, chunks)
 	parallelChunks(R, rowChunk, func(i, lo, hi int) {
 		p := make([]float32, I*O)
-		sgemm(true, I, O, hi-lo, x[lo*I:], I, dy[lo*O:], O, 0, p, O)
+		kernels.TrainGemm(true, I, O, hi-lo, x[lo*I:], I, dy[lo*O:], O, 0, p, O)
 		parts[i] = p
 	})
 	sumParts(od, parts)
@@ -328,7 +329,7 @@ func (o colSumOp) Do(in ...G.Value) (G.Value, error) {
 	parts := make([][]float64, chunks)
 	parallelChunks(R, rowChunk, func(i, lo, hi int) {
 		p := make([]float64, O)
-		colSum64(p, dy[lo*O:hi*O], hi-lo, O, O)
+		kernels.TrainColSum(p, dy[lo*O:hi*O], hi-lo, O, O)
 		parts[i] = p
 	})
 	acc := make([]float64, O)
@@ -398,7 +399,7 @@ func (o blockSumOp) Do(in ...G.Value) (G.Value, error) {
 	out, od := o.buf.get(B, C)
 	parallelChunks(B, 1, func(b, _, _ int) {
 		acc := make([]float64, C)
-		colSum64(acc, dy[b*o.T*C:(b+1)*o.T*C], o.T, C, C)
+		kernels.TrainColSum(acc, dy[b*o.T*C:(b+1)*o.T*C], o.T, C, C)
 		for j, v := range acc {
 			od[b*C+j] = float32(v)
 		}
@@ -452,7 +453,7 @@ func (o convOp) Do(in ...G.Value) (G.Value, error) {
 			if hi <= lo {
 				continue // the tap reaches outside the example everywhere
 			}
-			sgemm(false, hi-lo, C2, C, y[(base+lo+off)*C:], C, w[k*C*C2:], C2, 1, z[(base+lo)*C2:], C2)
+			kernels.TrainGemm(false, hi-lo, C2, C, y[(base+lo+off)*C:], C, w[k*C*C2:], C2, 1, z[(base+lo)*C2:], C2)
 		}
 	})
 	return out, nil
@@ -482,7 +483,7 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 	out, dy := o.buf.get(N, C)
 	wt := make([][]float32, o.K)
 	for k := range wt {
-		wt[k] = transpose(w[k*C*C2:(k+1)*C*C2], C, C2)
+		wt[k] = kernels.Transpose(w[k*C*C2:(k+1)*C*C2], C, C2)
 	}
 	parallelChunks(N/o.T, 1, func(e, _, _ int) {
 		base := e * o.T
@@ -492,7 +493,7 @@ func (o convDXOp) Do(in ...G.Value) (G.Value, error) {
 			if hi <= lo {
 				continue // the tap reaches outside the example everywhere
 			}
-			sgemm(false, hi-lo, C, C2, dz[(base+lo)*C2:], C2, wt[k], C, 1, dy[(base+lo+off)*C:], C)
+			kernels.TrainGemm(false, hi-lo, C, C2, dz[(base+lo)*C2:], C2, wt[k], C, 1, dy[(base+lo+off)*C:], C)
 		}
 	})
 	return out, nil
@@ -525,7 +526,7 @@ func (o convDWOp) Do(in ...G.Value) (G.Value, error) {
 			if hi <= lo {
 				continue // the tap reaches outside the example everywhere
 			}
-			sgemm(true, C, C2, hi-lo, y[(base+lo+off)*C:], C, dz[(base+lo)*C2:], C2, 0, p[k*C*C2:], C2)
+			kernels.TrainGemm(true, C, C2, hi-lo, y[(base+lo+off)*C:], C, dz[(base+lo)*C2:], C2, 0, p[k*C*C2:], C2)
 		}
 		parts[b] = p
 	})
@@ -566,7 +567,7 @@ func (o gateOp) Do(in ...G.Value) (G.Value, error) {
 	}
 	ts := o.cache.ts
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
-		gateTrain(g[lo*C:hi*C], ts[lo*C2:hi*C2], z[lo*C2:hi*C2], hi-lo, C)
+		kernels.TrainGate(g[lo*C:hi*C], ts[lo*C2:hi*C2], z[lo*C2:hi*C2], hi-lo, C)
 	})
 	o.cache.z = z
 	return out, nil
@@ -606,11 +607,11 @@ func (o gateGradOp) Do(in ...G.Value) (G.Value, error) {
 		}
 		ts = rd.ts
 		parallelChunks(N, rowChunk, func(_, lo, hi int) {
-			gateTrain(rd.g[lo*C:hi*C], ts[lo*C2:hi*C2], z[lo*C2:hi*C2], hi-lo, C)
+			kernels.TrainGate(rd.g[lo*C:hi*C], ts[lo*C2:hi*C2], z[lo*C2:hi*C2], hi-lo, C)
 		})
 	}
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
-		gateTrainGrad(dz[lo*C2:hi*C2], ts[lo*C2:hi*C2], dg[lo*C:hi*C], hi-lo, C)
+		kernels.TrainGateGrad(dz[lo*C2:hi*C2], ts[lo*C2:hi*C2], dg[lo*C:hi*C], hi-lo, C)
 	})
 	return out, nil
 }
@@ -667,7 +668,7 @@ func (o scaleOp) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// ---- skipOut: relu((s_0 + s_1 + ... + s_{L-1}) * scale) ----
+// ---- skipOut: kernels.Relu((s_0 + s_1 + ... + s_{L-1}) * scale) ----
 
 type skipOutOp struct {
 	baseOp

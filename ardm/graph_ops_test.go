@@ -2,6 +2,7 @@ package ardm
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -149,6 +150,46 @@ func TestTrainStepsAcrossGOMAXPROCS(t *testing.T) {
 					first = tr.RawWeights()
 				} else if !weightsEqual(first, tr.RawWeights()) {
 					t.Fatalf("GOMAXPROCS=%d: weights differ from GOMAXPROCS=1", procs)
+				}
+			}
+		})
+	}
+}
+
+// TestGateGradOpWithoutCache runs gateGradOp on a z the forward op has not
+// seen (the recomputing path) and on the one it has (the cached path):
+// both must give the same bits.
+func TestGateGradOpWithoutCache(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, tc := range []struct{ N, C int }{{1, 1}, {3000, 16}, {70, 5}} {
+		t.Run(fmt.Sprintf("%dx%d", tc.N, tc.C), func(t *testing.T) {
+			N, C := tc.N, tc.C
+			zd, dgd := make([]float32, N*2*C), make([]float32, N*C)
+			for i := range zd {
+				zd[i] = float32(rng.NormFloat64() * 2)
+			}
+			for i := range dgd {
+				dgd[i] = float32(rng.NormFloat64())
+			}
+			z := tensor.New(tensor.WithShape(N, 2*C), tensor.WithBacking(zd))
+			dg := tensor.New(tensor.WithShape(N, C), tensor.WithBacking(dgd))
+			fwd := newGate()
+			gradOp := gateGradOp{mkBase("ardmGateGrad", 2), fwd.cache, &gateRedo{}}
+			fresh, err := gradOp.Do(z, dg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := append([]float32(nil), f32s(fresh)...)
+			if _, err := fwd.Do(z); err != nil {
+				t.Fatal(err)
+			}
+			cached, err := gradOp.Do(z, dg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range f32s(cached) {
+				if math.Float32bits(v) != math.Float32bits(want[i]) {
+					t.Fatalf("element %d: cached %v, recomputed %v", i, v, want[i])
 				}
 			}
 		})

@@ -1,6 +1,9 @@
 package ardm
 
-import "math"
+import (
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
+	"math"
+)
 
 // The mixture head (doc.go, "Mixture head"): the arithmetic shared by the
 // training loss (graph_mixture.go) and the inference path
@@ -42,7 +45,7 @@ func mixtureComps(out []float32, dst []mixComp) {
 	}
 	var sum float64
 	for k := range dst {
-		e := expDet(float64(out[k]) - float64(m))
+		e := kernels.Exp(float64(out[k]) - float64(m))
 		dst[k].pi = e
 		sum += e
 	}
@@ -56,7 +59,7 @@ func mixtureComps(out []float32, dst []mixComp) {
 		if !c.free {
 			l = minLogScale
 		}
-		c.inv = expDet(-l)
+		c.inv = kernels.Exp(-l)
 	}
 }
 
@@ -69,11 +72,11 @@ func sigPair(z float64) (pos, neg float64) {
 	case math.IsInf(z, -1):
 		return 0, 1
 	case z >= 0:
-		e := expDet(-z)
+		e := kernels.Exp(-z)
 		d := 1 + e
 		return 1 / d, e / d
 	default:
-		e := expDet(z)
+		e := kernels.Exp(z)
 		d := 1 + e
 		return e / d, 1 / d
 	}
@@ -83,7 +86,7 @@ func sigPair(z float64) (pos, neg float64) {
 // for small x too.
 func oneMinusExpNeg(x float64) float64 {
 	if x >= 0.5 {
-		return 1 - expDet(-x) // expDet clamps, so +Inf gives 1
+		return 1 - kernels.Exp(-x) // expDet clamps, so +Inf gives 1
 	}
 	// 1 - e^-x = x (1 - x/2 (1 - x/3 (1 - ...))), to degree 16: truncation
 	// below 0.5^17/17! relative.

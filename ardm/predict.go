@@ -2,6 +2,7 @@ package ardm
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 	"sync"
 )
 
@@ -104,6 +105,6 @@ func (p *Predictor) Predict(stage, t int, values []uint16, mask []bool, pos []in
 	}
 	off := (stage - 1) * b
 	for j := range pos {
-		softmaxDet(logits[j*O+off:j*O+off+b], dst[j*b:(j+1)*b])
+		kernels.Softmax(logits[j*O+off:j*O+off+b], dst[j*b:(j+1)*b])
 	}
 }

@@ -1,8 +1,8 @@
 //go:build amd64 && !purego
 
-package ardm
+package kernels
 
-// The amd64 kernels of mm (trainmm_amd64.s) compute a block of 16, 8 or 4
+// The amd64 kernels of mm (gemm_train_amd64.s) compute a block of 16, 8 or 4
 // adjacent columns for every row: one vector register per row holds the
 // accumulators of 8 (AVX) or 4 (SSE) columns; for each p the kernel
 // broadcasts x[i*xi+p*xp], multiplies it by w[p*ldw+j:...] (MULPS) and

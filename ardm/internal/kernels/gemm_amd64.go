@@ -1,6 +1,6 @@
 //go:build amd64 && !purego
 
-package ardm
+package kernels
 
 // The amd64 kernels (gemm_amd64.s) compute a block of 16, 8 or 4 adjacent
 // outputs for every row, from the [in][out] weights: one vector register
@@ -50,9 +50,9 @@ func gemmSSE8(dst, x, w, bias *float32, rows, in, ldd, ldx, ldw int)
 //go:noescape
 func gemmSSE4(dst, x, w, bias *float32, rows, in, ldd, ldx, ldw int)
 
-// gemm computes dst[r*m.out+o] = dot(bias[o], x[r*m.in:(r+1)*m.in], m.t[o*m.in:(o+1)*m.in])
+// Gemm computes dst[r*m.out+o] = Dot(bias[o], x[r*m.in:(r+1)*m.in], m.t[o*m.in:(o+1)*m.in])
 // for rows r and outputs o, with the kernel gemmLevel selects.
-func gemm(dst, x []float32, m *fwdMat, bias []float32, rows int) {
+func Gemm(dst, x []float32, m *Mat, bias []float32, rows int) {
 	in, out := m.in, m.out
 	level := gemmLevel
 	if level == gemmLevelGo || rows <= 0 || in <= 0 || out <= 0 {
@@ -60,7 +60,7 @@ func gemm(dst, x []float32, m *fwdMat, bias []float32, rows int) {
 		return
 	}
 	if len(dst) < rows*out || len(x) < rows*in || len(m.n) < in*out || len(bias) < out {
-		panic("ardm: gemm: buffer too small")
+		panic("kernels: gemm: buffer too small")
 	}
 	o := 0
 	if level >= gemmLevelAVX {
@@ -83,7 +83,7 @@ func gemm(dst, x []float32, m *fwdMat, bias []float32, rows int) {
 	for ; o < out; o++ {
 		wo := m.t[o*in : (o+1)*in]
 		for r := 0; r < rows; r++ {
-			dst[r*out+o] = dot(bias[o], x[r*in:(r+1)*in], wo)
+			dst[r*out+o] = Dot(bias[o], x[r*in:(r+1)*in], wo)
 		}
 	}
 }

@@ -1,22 +1,15 @@
-package ardm
+package kernels
 
 import (
 	"math"
 	"math/rand/v2"
-	"os"
-	"strings"
 	"testing"
 )
 
 // forEachGemmKernel runs fn once with every gemm kernel this machine runs
 // selected.
 func forEachGemmKernel(t *testing.T, fn func(t *testing.T)) {
-	saved := gemmLevel
-	defer func() { gemmLevel = saved }()
-	for level := gemmLevelGo; level <= gemmMaxLevel; level++ {
-		gemmLevel = level
-		t.Run(gemmLevelNames[level], fn)
-	}
+	EachLevel(func(level string) { t.Run(level, fn) })
 }
 
 // gemmValues are the kinds of data the kernels must treat exactly as dot
@@ -56,6 +49,9 @@ var gemmValues = []struct {
 	}},
 }
 
+// tileRows is the forward pass's tile height (ardm's tileRows).
+const tileRows = 48
+
 // gemmShapes are rows x in x out: the shipped model's and the default
 // configuration's products, and sizes around the kernels' blocks.
 func gemmShapes(rng *rand.Rand) [][3]int {
@@ -87,7 +83,7 @@ func TestGemmKernelsMatchGo(t *testing.T) {
 							s[i] = vals.gen(rng)
 						}
 					}
-					m := newFwdMat(w, in, out)
+					m := NewMat(w, in, out)
 					want := make([]float32, rows*out)
 					gemmGo(want, x, m.t, bias, rows, in, out)
 					const guard = 17
@@ -95,7 +91,7 @@ func TestGemmKernelsMatchGo(t *testing.T) {
 					for i := range got {
 						got[i] = float32(i) + 0.5
 					}
-					gemm(got[:rows*out], x, &m, bias, rows)
+					Gemm(got[:rows*out], x, &m, bias, rows)
 					for i := range want {
 						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 							t.Fatalf("%d x %d x %d: element (%d,%d) = %v (%#08x), gemmGo gives %v (%#08x)",
@@ -127,15 +123,15 @@ func TestGemmRowsAndStrides(t *testing.T) {
 				s[i] = float32(rng.NormFloat64())
 			}
 		}
-		m := newFwdMat(w, in, out)
+		m := NewMat(w, in, out)
 		for rows := 1; rows <= tileRows; rows++ {
 			got := make([]float32, tileRows*out)
-			gemm(got, x, &m, bias, rows)
+			Gemm(got, x, &m, bias, rows)
 			for r := 0; r < tileRows; r++ {
 				for o := 0; o < out; o++ {
 					want := float32(0)
 					if r < rows {
-						want = dot(bias[o], x[r*in:(r+1)*in], m.t[o*in:(o+1)*in])
+						want = Dot(bias[o], x[r*in:(r+1)*in], m.t[o*in:(o+1)*in])
 					}
 					if math.Float32bits(got[r*out+o]) != math.Float32bits(want) {
 						t.Fatalf("rows %d: element (%d,%d) = %v, want %v", rows, r, o, got[r*out+o], want)
@@ -146,18 +142,29 @@ func TestGemmRowsAndStrides(t *testing.T) {
 	})
 }
 
-// TestForwardGoldenEveryKernel runs the pinned forward of TestForwardGolden
-// with each kernel.
-func TestForwardGoldenEveryKernel(t *testing.T) {
-	forEachGemmKernel(t, func(t *testing.T) {
-		for features, file := range goldenFiles {
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := goldenLogitsHash(features); got != strings.TrimSpace(string(want)) {
-				t.Fatalf("feature set %d: logits hash %s, golden %s", features, got, strings.TrimSpace(string(want)))
+// TestGemmMatchesDot checks the portable kernel against Dot, the one
+// summation order.
+func TestGemmMatchesDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, sz := range [][3]int{{1, 1, 1}, {3, 3, 3}, {7, 5, 8}, {10, 96, 64}, {4, 2, 13}} {
+		rows, in, out := sz[0], sz[1], sz[2]
+		x := make([]float32, rows*in)
+		wt := make([]float32, out*in)
+		bias := make([]float32, out)
+		for _, s := range [][]float32{x, wt, bias} {
+			for i := range s {
+				s[i] = float32(rng.NormFloat64())
 			}
 		}
-	})
+		dst := make([]float32, rows*out)
+		gemmGo(dst, x, wt, bias, rows, in, out)
+		for r := 0; r < rows; r++ {
+			for o := 0; o < out; o++ {
+				want := Dot(bias[o], x[r*in:(r+1)*in], wt[o*in:(o+1)*in])
+				if math.Float32bits(dst[r*out+o]) != math.Float32bits(want) {
+					t.Fatalf("%v: element (%d,%d) = %v, dot gives %v", sz, r, o, dst[r*out+o], want)
+				}
+			}
+		}
+	}
 }

@@ -1,6 +1,6 @@
 //go:build !amd64 || purego
 
-package ardm
+package kernels
 
 // Only the portable kernel of mm exists on this architecture (or with the
 // purego build tag).

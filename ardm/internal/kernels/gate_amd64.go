@@ -1,6 +1,6 @@
 //go:build amd64 && !purego
 
-package ardm
+package kernels
 
 import "math"
 
@@ -15,7 +15,7 @@ import "math"
 // lanes (the assembly addresses row i at byte offset 32*i).
 const (
 	gateLog2e  = 0  // expLog2e
-	gateHalf   = 1  // 0.5, expDet's rounding offset
+	gateHalf   = 1  // 0.5, Exp's rounding offset
 	gateLn2Hi  = 2  // expLn2Hi
 	gateLn2Lo  = 3  // expLn2Lo
 	gateC12    = 4  // expC12; expC11 .. expC0 follow in rows 5..16
@@ -31,7 +31,7 @@ const (
 )
 
 // gateTab holds the float64 bit patterns of the kernels' constants, taken
-// from the very constants expDet and tanhDet use.
+// from the very constants Exp and Tanh use.
 var gateTab = func() (t [gateTabLen][4]uint64) {
 	vals := [gateTabLen]float64{
 		gateLog2e: expLog2e,
@@ -63,7 +63,7 @@ var gateTab = func() (t [gateTabLen][4]uint64) {
 
 // gateAVX and gateSSE compute, for r < rows and j < width (a positive
 // multiple of 4, respectively 2, at most C),
-// dst[r*C+j] = float32(tanhDet(z[r*2*C+j]) * sigmoidDet(z[r*2*C+C+j]))
+// dst[r*C+j] = float32(Tanh(z[r*2*C+j]) * Sigmoid(z[r*2*C+C+j]))
 // with the constants in tab (gateTab). They return whether any of those
 // inputs was a NaN, in which case dst holds unspecified values.
 
@@ -85,9 +85,9 @@ func gateAVX64(t, s *float64, x, y *float32, n int, tab *[gateTabLen][4]uint64)
 //go:noescape
 func gateSSE64(t, s *float64, x, y *float32, n int, tab *[gateTabLen][4]uint64)
 
-// gate computes dst[r*C+j] = float32(tanhDet(z[r*2*C+j]) * sigmoidDet(z[r*2*C+C+j]))
+// Gate computes dst[r*C+j] = float32(Tanh(z[r*2*C+j]) * Sigmoid(z[r*2*C+C+j]))
 // for rows r and channels j < C, with the kernel gemmLevel selects.
-func gate(dst, z []float32, rows, C int) {
+func Gate(dst, z []float32, rows, C int) {
 	level := gemmLevel
 	lanes := 2
 	if level >= gemmLevelAVX {
@@ -99,7 +99,7 @@ func gate(dst, z []float32, rows, C int) {
 		return
 	}
 	if len(dst) < rows*C || len(z) < rows*2*C {
-		panic("ardm: gate: buffer too small")
+		panic("kernels: gate: buffer too small")
 	}
 	var nan bool
 	if lanes == 4 {
@@ -115,7 +115,7 @@ func gate(dst, z []float32, rows, C int) {
 		zr := z[r*2*C : (r+1)*2*C]
 		gr := dst[r*C : (r+1)*C]
 		for j := width; j < C; j++ {
-			gr[j] = float32(tanhDet(zr[j]) * sigmoidDet(zr[C+j]))
+			gr[j] = float32(Tanh(zr[j]) * Sigmoid(zr[C+j]))
 		}
 	}
 }

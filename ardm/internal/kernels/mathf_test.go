@@ -1,4 +1,4 @@
-package ardm
+package kernels
 
 import (
 	"math"
@@ -14,9 +14,9 @@ func TestExpDetAccuracy(t *testing.T) {
 	}
 	for _, x := range xs {
 		want := math.Exp(math.Max(-expMax, math.Min(expMax, x)))
-		got := expDet(x)
+		got := Exp(x)
 		if rel := math.Abs(got-want) / want; rel > 1e-14 {
-			t.Fatalf("expDet(%v) = %v, want %v (rel err %.3g)", x, got, want, rel)
+			t.Fatalf("Exp(%v) = %v, want %v (rel err %.3g)", x, got, want, rel)
 		}
 	}
 }
@@ -34,8 +34,8 @@ func TestTanhSigmoidAccuracy(t *testing.T) {
 			got  float32
 			want float64
 		}{
-			{"tanh", tanhDet(x), math.Tanh(float64(x))},
-			{"sigmoid", sigmoidDet(x), 1 / (1 + math.Exp(-float64(x)))},
+			{"tanh", Tanh(x), math.Tanh(float64(x))},
+			{"sigmoid", Sigmoid(x), 1 / (1 + math.Exp(-float64(x)))},
 		}
 		for _, tc := range tests {
 			err := math.Abs(float64(tc.got) - tc.want)
@@ -43,7 +43,7 @@ func TestTanhSigmoidAccuracy(t *testing.T) {
 				t.Fatalf("%s(%v) = %v, want %v (err %.3g)", tc.name, x, tc.got, tc.want, err)
 			}
 		}
-		if tanhDet(-x) != -tanhDet(x) {
+		if Tanh(-x) != -Tanh(x) {
 			t.Fatalf("tanh not odd at %v", x)
 		}
 	}
@@ -62,7 +62,7 @@ func TestSoftmaxDet(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p := make([]float32, len(tc.logits))
-			softmaxDet(tc.logits, p)
+			Softmax(tc.logits, p)
 			m := math.Inf(-1)
 			for _, v := range tc.logits {
 				m = math.Max(m, float64(v))

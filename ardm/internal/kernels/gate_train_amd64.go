@@ -1,9 +1,9 @@
 //go:build amd64 && !purego
 
-package ardm
+package kernels
 
 // gateTrainAVX and gateTrainSSE (gate_amd64.s) are gateAVX and gateSSE
-// that also store t = tanhDet(x) and s = sigmoidDet(y) in ts (z's layout)
+// that also store t = Tanh(x) and s = Sigmoid(y) in ts (z's layout)
 // for the channels j < width: the gate's own float32 roundings of its
 // float64 tanh64 and sigmoid64, whose product g is. They return whether
 // any input was a NaN, in which case dst and ts hold unspecified values.
@@ -14,7 +14,7 @@ func gateTrainAVX(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint6
 //go:noescape
 func gateTrainSSE(dst, z *float32, rows, width, C int, tab *[gateTabLen][4]uint64, ts *float32) (nan bool)
 
-// gateGradAVX (traingate_amd64.s) is gateTrainGrad for the channels
+// gateGradAVX (gate_train_amd64.s) is gateTrainGrad for the channels
 // j < width (a positive multiple of 4), with the same operations in the
 // same order: the same bits.
 //

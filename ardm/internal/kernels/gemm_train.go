@@ -1,6 +1,6 @@
-package ardm
+package kernels
 
-// The matrix products of the training graph (graph_ops.go). Its matrices
+// The matrix products of the training graph (package train). Its matrices
 // are tall and thin: rows are examples x positions, columns a few dozen
 // channels. The three products it needs are all one strided kernel,
 //
@@ -12,23 +12,23 @@ package ardm
 // once by the caller. Every
 // kernel computes each output by the one sequence acc = init (0, or dst's
 // value when accumulating), then acc += float32(x*w) for p ascending, so
-// they all give mmGo's bits: the SIMD kernels (trainmm_amd64.s) hold one
+// they all give mmGo's bits: the SIMD kernels (gemm_train_amd64.s) hold one
 // output's accumulator per vector lane and use separate multiply and add
 // instructions. No product here splits a sum, so the results do not
 // depend on how callers spread rows over goroutines.
 
-// sgemm computes c = op(a)·b + beta·c on row-major matrices, where op(a)
+// TrainGemm computes c = op(a)·b + beta·c on row-major matrices, where op(a)
 // is m×k (a, or aᵀ when tA), b is k×n and c is m×n. (The graph transposes
 // a weight matrix once itself where it needs a·bᵀ.)
-func sgemm(tA bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func TrainGemm(tA bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
 	if m < 0 || n < 0 || k < 0 || ldc < n || (tA && lda < m) || (!tA && lda < k) || ldb < n {
-		panic("ardm: sgemm: bad dimensions")
+		panic("kernels: sgemm: bad dimensions")
 	}
 	if len(c) < (m-1)*ldc+n {
-		panic("ardm: sgemm: c too small")
+		panic("kernels: sgemm: c too small")
 	}
 	acc := beta != 0
 	if acc && beta != 1 {
@@ -59,7 +59,7 @@ func sgemm(tA bool, m, n, k int, a []float32, lda int, b []float32, ldb int, bet
 // least 1.
 func mm(dst []float32, ldd int, x []float32, xi, xp int, w []float32, ldw int, rows, cols, red int, acc bool) {
 	if len(dst) < (rows-1)*ldd+cols || len(x) < (rows-1)*xi+(red-1)*xp+1 || len(w) < (red-1)*ldw+cols {
-		panic("ardm: mm: buffer too small")
+		panic("kernels: mm: buffer too small")
 	}
 	j := mmBlocks(dst, ldd, x, xi, xp, w, ldw, rows, cols, red, acc)
 	if j < cols {

@@ -1,12 +1,10 @@
-package ardm
+package kernels
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"gorgonia.org/tensor"
 )
 
 // gateInputs lays tanh and sigmoid inputs out as gate rows of C channels
@@ -73,7 +71,7 @@ func gateTrainCases() []struct {
 }
 
 // TestGateTrain checks gateTrain at every kernel level: g must be gateGo's
-// bits, ts tanhDet's and sigmoidDet's, and g within 2^-22 (relative, plus
+// bits, ts Tanh's and Sigmoid's, and g within 2^-22 (relative, plus
 // 1e-30 absolute for subnormal products) of the float64 gate
 // tanh(x)/(1+e^-y).
 func TestGateTrain(t *testing.T) {
@@ -88,7 +86,7 @@ func TestGateTrain(t *testing.T) {
 				g := make([]float32, rows*C+1)
 				ts := make([]float32, rows*2*C+1)
 				g[rows*C], ts[rows*2*C] = 7, 7 // canaries
-				gateTrain(g[:rows*C], ts[:rows*2*C], z, rows, C)
+				TrainGate(g[:rows*C], ts[:rows*2*C], z, rows, C)
 				if g[rows*C] != 7 || ts[rows*2*C] != 7 {
 					t.Fatal("gateTrain wrote past its rows")
 				}
@@ -98,9 +96,9 @@ func TestGateTrain(t *testing.T) {
 					for j := 0; j < C; j++ {
 						x, y := z[r*2*C+j], z[r*2*C+C+j]
 						tv, sv, gv := ts[r*2*C+j], ts[r*2*C+C+j], g[r*C+j]
-						if !sameF32(tv, tanhDet(x)) || !sameF32(sv, sigmoidDet(y)) || !sameF32(gv, want[r*C+j]) {
+						if !sameF32(tv, Tanh(x)) || !sameF32(sv, Sigmoid(y)) || !sameF32(gv, want[r*C+j]) {
 							t.Fatalf("(%d,%d) x=%v y=%v: t, s, g = %v, %v, %v; want %v, %v, %v",
-								r, j, x, y, tv, sv, gv, tanhDet(x), sigmoidDet(y), want[r*C+j])
+								r, j, x, y, tv, sv, gv, Tanh(x), Sigmoid(y), want[r*C+j])
 						}
 						ref := math.Tanh(float64(x)) / (1 + math.Exp(-float64(y)))
 						if math.IsNaN(ref) {
@@ -156,7 +154,7 @@ func TestGateTrainGrad(t *testing.T) {
 			dg[i] = float32(rng.NormFloat64())
 		}
 		g, ts := make([]float32, rows*C), make([]float32, rows*2*C)
-		gateTrain(g, ts, z, rows, C)
+		TrainGate(g, ts, z, rows, C)
 		want := make([]float32, rows*2*C)
 		gateTrainGradGo(want, ts, dg, rows, C, 0)
 		for level := gemmLevelGo; level <= gemmMaxLevel; level++ {
@@ -164,7 +162,7 @@ func TestGateTrainGrad(t *testing.T) {
 			t.Run(gemmLevelNames[level]+"/"+tc.name, func(t *testing.T) {
 				dz := make([]float32, rows*2*C+1)
 				dz[rows*2*C] = 7 // canary
-				gateTrainGrad(dz[:rows*2*C], ts, dg, rows, C)
+				TrainGateGrad(dz[:rows*2*C], ts, dg, rows, C)
 				if dz[rows*2*C] != 7 {
 					t.Fatal("gateTrainGrad wrote past its rows")
 				}
@@ -191,51 +189,11 @@ func TestGateTrainGrad(t *testing.T) {
 	}
 }
 
-// TestGateGradOpWithoutCache runs gateGradOp on a z the forward op has not
-// seen (the recomputing path) and on the one it has (the cached path):
-// both must give the same bits.
-func TestGateGradOpWithoutCache(t *testing.T) {
-	rng := rand.New(rand.NewPCG(8, 9))
-	for _, tc := range []struct{ N, C int }{{1, 1}, {3000, 16}, {70, 5}} {
-		t.Run(fmt.Sprintf("%dx%d", tc.N, tc.C), func(t *testing.T) {
-			N, C := tc.N, tc.C
-			zd, dgd := make([]float32, N*2*C), make([]float32, N*C)
-			for i := range zd {
-				zd[i] = float32(rng.NormFloat64() * 2)
-			}
-			for i := range dgd {
-				dgd[i] = float32(rng.NormFloat64())
-			}
-			z := tensor.New(tensor.WithShape(N, 2*C), tensor.WithBacking(zd))
-			dg := tensor.New(tensor.WithShape(N, C), tensor.WithBacking(dgd))
-			fwd := newGate()
-			gradOp := gateGradOp{mkBase("ardmGateGrad", 2), fwd.cache, &gateRedo{}}
-			fresh, err := gradOp.Do(z, dg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := append([]float32(nil), f32s(fresh)...)
-			if _, err := fwd.Do(z); err != nil {
-				t.Fatal(err)
-			}
-			cached, err := gradOp.Do(z, dg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range f32s(cached) {
-				if math.Float32bits(v) != math.Float32bits(want[i]) {
-					t.Fatalf("element %d: cached %v, recomputed %v", i, v, want[i])
-				}
-			}
-		})
-	}
-}
-
 // BenchmarkGateTrain runs the training gate forward and backward on a row
 // chunk of the shipped (16 channels) and default (32) networks.
 func BenchmarkGateTrain(b *testing.B) {
 	for _, C := range []int{16, 32} {
-		rows := rowChunk
+		const rows = 1024 // the training graph's row chunk
 		z := make([]float32, rows*2*C)
 		for i := range z {
 			z[i] = float32(i%37)/6 - 3
@@ -248,14 +206,14 @@ func BenchmarkGateTrain(b *testing.B) {
 		b.Run(fmt.Sprintf("forward/C%d", C), func(b *testing.B) {
 			b.SetBytes(int64(len(g) * 4))
 			for b.Loop() {
-				gateTrain(g, ts, z, rows, C)
+				TrainGate(g, ts, z, rows, C)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(g)), "ns/gate")
 		})
 		b.Run(fmt.Sprintf("backward/C%d", C), func(b *testing.B) {
 			b.SetBytes(int64(len(g) * 4))
 			for b.Loop() {
-				gateTrainGrad(dz, ts, dg, rows, C)
+				TrainGateGrad(dz, ts, dg, rows, C)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(g)), "ns/gate")
 		})

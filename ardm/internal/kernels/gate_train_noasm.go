@@ -1,6 +1,6 @@
 //go:build !amd64 || purego
 
-package ardm
+package kernels
 
 // gateTrainKernel is gateTrain; only the portable code exists here.
 func gateTrainKernel(g, ts, z []float32, rows, C int) { gateTrainGo(g, ts, z, rows, C, 0) }

@@ -1,4 +1,4 @@
-package ardm
+package kernels
 
 import (
 	"fmt"
@@ -39,7 +39,7 @@ func TestColSum64(t *testing.T) {
 			mmLevel = level
 			t.Run(fmt.Sprintf("%s/%dx%d/ld%d", gemmLevelNames[level], tc.rows, tc.cols, tc.ld), func(t *testing.T) {
 				dst := append(append([]float64(nil), init...), 7) // canary
-				colSum64(dst[:tc.cols], src, tc.rows, tc.cols, tc.ld)
+				TrainColSum(dst[:tc.cols], src, tc.rows, tc.cols, tc.ld)
 				if dst[tc.cols] != 7 {
 					t.Fatal("colSum64 wrote past its columns")
 				}
@@ -53,11 +53,12 @@ func TestColSum64(t *testing.T) {
 	}
 }
 
-// BenchmarkColSum64 sums a row chunk of the shipped network's widths (16
+// BenchmarkTrainColSum sums a row chunk of the training graph (1024 rows) of the shipped network's widths (16
 // channels, 32 conv outputs) and the default one's conv outputs (64).
 func BenchmarkColSum64(b *testing.B) {
 	for _, cols := range []int{16, 32, 64} {
-		src := make([]float32, rowChunk*cols)
+		const rows = 1024
+		src := make([]float32, rows*cols)
 		for i := range src {
 			src[i] = float32(i%13) - 6
 		}
@@ -65,7 +66,7 @@ func BenchmarkColSum64(b *testing.B) {
 		b.Run(fmt.Sprintf("cols%d", cols), func(b *testing.B) {
 			b.SetBytes(int64(len(src) * 4))
 			for b.Loop() {
-				colSum64(dst, src, rowChunk, cols, cols)
+				TrainColSum(dst, src, rows, cols, cols)
 			}
 		})
 	}

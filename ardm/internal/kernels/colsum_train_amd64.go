@@ -1,8 +1,8 @@
 //go:build amd64 && !purego
 
-package ardm
+package kernels
 
-// colSumAVX (trainsum_amd64.s) is colSum64 for the columns j < cols (a
+// colSumAVX (colsum_train_amd64.s) is colSum64 for the columns j < cols (a
 // positive multiple of 4; rows >= 1): it holds the sums of 16 or 4 columns
 // in float64 lanes of YMM registers and adds each row to them (VCVTPS2PD,
 // VADDPD), in row order: colSumGo's bits.

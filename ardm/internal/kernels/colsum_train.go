@@ -1,19 +1,19 @@
-package ardm
+package kernels
 
 // Column sums of the training graph's backward pass (the bias gradients of
-// colSumOp and the per-example sums of blockSumOp, graph_ops.go),
+// colSumOp and the per-example sums of blockSumOp, package train),
 // accumulated in float64 row by row.
 
-// colSum64 adds, for j < cols, the column sums src[0*ld+j] + src[1*ld+j] +
+// TrainColSum adds, for j < cols, the column sums src[0*ld+j] + src[1*ld+j] +
 // ... + src[(rows-1)*ld+j] to dst[j], in float64: dst[j] += float64(v)
 // for each row in order. Every kernel gives the same bits
-// (trainsum_amd64.go).
-func colSum64(dst []float64, src []float32, rows, cols, ld int) {
+// (colsum_train_amd64.go).
+func TrainColSum(dst []float64, src []float32, rows, cols, ld int) {
 	if rows <= 0 || cols <= 0 {
 		return
 	}
 	if len(dst) < cols || ld < cols || len(src) < (rows-1)*ld+cols {
-		panic("ardm: colSum64: buffer too small")
+		panic("kernels: colSum64: buffer too small")
 	}
 	colSumKernel(dst, src, rows, cols, ld)
 }

@@ -1,4 +1,4 @@
-package ardm
+package kernels
 
 import (
 	"fmt"
@@ -124,7 +124,7 @@ func TestSgemm(t *testing.T) {
 			a, b, c := fill(ar, ac, lda), fill(br, bc, ldb), fill(tc.m, tc.n, ldc)
 			orig := append([]float32(nil), c...)
 			want, tol := refGemm(tc.tA, tc.m, tc.n, tc.k, a, lda, b, ldb, tc.beta, c, ldc)
-			sgemm(tc.tA, tc.m, tc.n, tc.k, a, lda, b, ldb, tc.beta, c, ldc)
+			TrainGemm(tc.tA, tc.m, tc.n, tc.k, a, lda, b, ldb, tc.beta, c, ldc)
 			for i := 0; i < tc.m; i++ {
 				for j := 0; j < ldc; j++ {
 					got := c[i*ldc+j]
@@ -156,7 +156,7 @@ func TestSgemm(t *testing.T) {
 func TestSgemmZeroK(t *testing.T) {
 	for _, beta := range []float32{0, 1, 2} {
 		c := []float32{1, 2, 3, 4, 5, 6}
-		sgemm(false, 2, 2, 0, nil, 0, nil, 2, beta, c, 3)
+		TrainGemm(false, 2, 2, 0, nil, 0, nil, 2, beta, c, 3)
 		want := []float32{beta * 1, beta * 2, 3, beta * 4, beta * 5, 6}
 		for i := range c {
 			if c[i] != want[i] {
@@ -204,7 +204,7 @@ func BenchmarkSgemm(b *testing.B) {
 					a, w, c := gen(s.m*s.k), gen(s.k*s.n), gen(s.m*s.n)
 					b.SetBytes(int64(4 * (len(a) + len(w) + len(c))))
 					for b.Loop() {
-						sgemm(s.tA, s.m, s.n, s.k, a, lda, w, s.n, s.beta, c, s.n)
+						TrainGemm(s.tA, s.m, s.n, s.k, a, lda, w, s.n, s.beta, c, s.n)
 					}
 					b.ReportMetric(float64(b.N)*float64(s.m*s.n*s.k)/b.Elapsed().Seconds()/1e9, "GMAC/s")
 				})

@@ -1,4 +1,4 @@
-package ardm
+package kernels
 
 import "math"
 
@@ -20,7 +20,7 @@ const (
 	expLog2e = 1.44269504088896338700e+00
 	expMax   = 700.0 // exp(700) < MaxFloat64; callers never need more
 
-	// expDet's Taylor coefficients 1/n! (the SIMD gate kernels load the
+	// Exp's Taylor coefficients 1/n! (the SIMD gate kernels load the
 	// same float64 values, see gate_amd64.go).
 	expC12 = 1.0 / 479001600
 	expC11 = 1.0 / 39916800
@@ -36,14 +36,14 @@ const (
 	expC1  = 1
 	expC0  = 1
 
-	// tanhDet's branch bounds.
+	// Tanh's branch bounds.
 	tanhSmall = 1e-4
 	tanhBig   = 20
 )
 
-// expDet returns e^x for x clamped to [-expMax, expMax], deterministically.
+// Exp returns e^x for x clamped to [-expMax, expMax], deterministically.
 // Relative error below 1e-14.
-func expDet(x float64) float64 {
+func Exp(x float64) float64 {
 	if x != x { // NaN
 		return x
 	}
@@ -79,10 +79,10 @@ func expDet(x float64) float64 {
 // pow2 returns 2^k for -1022 <= k <= 1023.
 func pow2(k int64) float64 { return math.Float64frombits(uint64(k+1023) << 52) }
 
-// tanhDet returns tanh(x) rounded to float32, deterministically.
-func tanhDet(x float32) float32 { return float32(tanh64(x)) }
+// Tanh returns tanh(x) rounded to float32, deterministically.
+func Tanh(x float32) float32 { return float32(tanh64(x)) }
 
-// tanh64 is tanhDet before its rounding to float32.
+// tanh64 is Tanh before its rounding to float32.
 func tanh64(x float32) float64 {
 	a := float64(x)
 	neg := a < 0
@@ -97,7 +97,7 @@ func tanh64(x float32) float64 {
 	case a > tanhBig:
 		t = 1
 	default:
-		e := expDet(2 * a)
+		e := Exp(2 * a)
 		t = (e - 1) / (e + 1)
 	}
 	if neg {
@@ -106,18 +106,18 @@ func tanh64(x float32) float64 {
 	return t
 }
 
-// sigmoidDet returns 1/(1+e^-x) rounded to float32, deterministically.
-func sigmoidDet(x float32) float32 { return float32(sigmoid64(x)) }
+// Sigmoid returns 1/(1+e^-x) rounded to float32, deterministically.
+func Sigmoid(x float32) float32 { return float32(sigmoid64(x)) }
 
-// sigmoid64 is sigmoidDet before its rounding to float32.
-func sigmoid64(x float32) float64 { return 1 / (1 + expDet(-float64(x))) }
+// sigmoid64 is Sigmoid before its rounding to float32.
+func sigmoid64(x float32) float64 { return 1 / (1 + Exp(-float64(x))) }
 
-// softmaxDet writes the softmax of logits into dst (same length, at most
+// Softmax writes the softmax of logits into dst (same length, at most
 // 256) in a fixed order, deterministically. Every entry is positive (at
 // least the smallest float32).
-func softmaxDet(logits, dst []float32) {
+func Softmax(logits, dst []float32) {
 	if len(dst) != len(logits) || len(logits) > 256 {
-		panic("ardm: softmax: bad lengths")
+		panic("kernels: softmax: bad lengths")
 	}
 	m := logits[0]
 	for _, v := range logits[1:] {
@@ -128,7 +128,7 @@ func softmaxDet(logits, dst []float32) {
 	var e [256]float64
 	var sum float64
 	for i, v := range logits {
-		e[i] = expDet(float64(v) - float64(m))
+		e[i] = Exp(float64(v) - float64(m))
 		sum += e[i]
 	}
 	inv := 1 / sum

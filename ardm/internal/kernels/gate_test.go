@@ -1,15 +1,15 @@
-package ardm
+package kernels
 
 import (
 	"math"
 	"testing"
 )
 
-// gateSpecials are the inputs where tanhDet, sigmoidDet and expDet change
+// gateSpecials are the inputs where Tanh, Sigmoid and Exp change
 // behaviour, with their float32 neighbours: zeros, subnormals, the
-// smallest and largest normals, infinities, tanhDet's branch bounds, the
-// expDet clamp (sigmoidDet(y) clamps at |y| = expMax), and the points
-// where expDet's k = floor(v*log2e + 0.5) changes (v = (n-0.5)*ln2, for
+// smallest and largest normals, infinities, Tanh's branch bounds, the
+// Exp clamp (Sigmoid(y) clamps at |y| = expMax), and the points
+// where Exp's k = floor(v*log2e + 0.5) changes (v = (n-0.5)*ln2, for
 // the arguments 2a of tanh and -y of sigmoid).
 func gateSpecials() []float32 {
 	base := []float32{
@@ -83,7 +83,7 @@ func checkGate(t *testing.T, name string, tanhIn, sigIn []float32, C int) {
 	for i := range got {
 		got[i] = float32(i) + 0.25
 	}
-	gate(got[:rows*C], z, rows, C)
+	Gate(got[:rows*C], z, rows, C)
 	for i := range want {
 		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 			r, j := i/C, i%C
@@ -107,8 +107,8 @@ func checkGate(t *testing.T, name string, tanhIn, sigIn []float32, C int) {
 // (the other input makes its factor exactly 1, so the product is the
 // factor) and then the two together.
 func TestGateKernelsMatchGo(t *testing.T) {
-	if tanhDet(25) != 1 || sigmoidDet(100) != 1 {
-		t.Fatal("tanhDet(25) or sigmoidDet(100) is not 1")
+	if Tanh(25) != 1 || Sigmoid(100) != 1 {
+		t.Fatal("Tanh(25) or Sigmoid(100) is not 1")
 	}
 	specials := gateSpecials()
 	sweepN := 1 << 21
@@ -146,10 +146,11 @@ func TestGateKernelsMatchGo(t *testing.T) {
 	})
 }
 
-// BenchmarkGate runs gate on a tile of the shipped model's shape (16
-// channels) with each kernel.
+// BenchmarkGate runs Gate on a forward tile (48 positions) of the shipped
+// model's shape (16 channels) with each kernel.
 func BenchmarkGate(b *testing.B) {
 	const C = 16
+	const tileRows = 48
 	z := make([]float32, tileRows*2*C)
 	for i := range z {
 		z[i] = float32(i%37)/6 - 3
@@ -162,7 +163,7 @@ func BenchmarkGate(b *testing.B) {
 		b.Run(gemmLevelNames[level], func(b *testing.B) {
 			b.SetBytes(int64(len(dst) * 4))
 			for i := 0; i < b.N; i++ {
-				gate(dst, z, tileRows, C)
+				Gate(dst, z, tileRows, C)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(dst)), "ns/gate")
 		})
