@@ -132,7 +132,7 @@ func MarshalCheckpoint(m *Model, st *TrainState) ([]byte, error) {
 	put64(&buf, uint64(count))
 	putWeights(&buf, m.Weights)
 	if st != nil {
-		if err := st.check(cfg); err != nil {
+		if err := st.Check(cfg); err != nil {
 			return nil, err
 		}
 		sj, err := json.Marshal(st)
@@ -156,15 +156,15 @@ func MarshalCheckpoint(m *Model, st *TrainState) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// check verifies that the state's tensors are shaped for cfg.
-func (st *TrainState) check(cfg Config) error {
+// Check verifies that the state's tensors are shaped for cfg.
+func (st *TrainState) Check(cfg Config) error {
 	if st.Raw == nil {
 		return fmt.Errorf("ardm: training state has no raw weights")
 	}
 	if st.Raw.Config != cfg {
 		return fmt.Errorf("ardm: training state config differs from the model's")
 	}
-	if err := checkShapes(st.Raw); err != nil {
+	if err := st.Raw.CheckShapes(); err != nil {
 		return err
 	}
 	sizes := paramSizes(cfg)

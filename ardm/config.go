@@ -2,6 +2,7 @@ package ardm
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm/internal/mixture"
 	"github.com/ardm-dev/ardm/stages"
 )
 
@@ -21,7 +22,7 @@ const (
 
 // MixtureEps is the weight of the uniform distribution mixed into every
 // mixture-head distribution, so that no digit has probability zero.
-const MixtureEps = 1e-4
+const MixtureEps = mixture.Eps
 
 // MaxMixtures bounds Config.Mixtures.
 const MaxMixtures = 64

@@ -99,14 +99,14 @@ const LevelHalfWindow = 320
 // are exact integers; each feature is one IEEE division or square root of
 // them, so the features stay bit-identical on every machine.
 func Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32) {
-	var sc featScratch
-	sc.features(cfg, stage, values, mask, dst)
+	var sc FeatureBuffers
+	sc.Features(cfg, stage, values, mask, dst)
 }
 
-// featScratch holds the buffers of Features, so that a caller on a hot
+// FeatureBuffers holds the buffers of Features, so that a caller on a hot
 // path (one forward pass per network call, one training example after
 // another) can keep them between calls.
-type featScratch struct {
+type FeatureBuffers struct {
 	g, a               []float64
 	ai, coarse, pre    []int64
 	left, right        []int
@@ -131,7 +131,7 @@ const minFeatRows = 2048
 // goroutines at once. A position's features are computed by the same
 // operations whichever range it falls in, so the split does not change
 // them.
-func (sc *featScratch) each(n int, fn func(a, b int)) {
+func (sc *FeatureBuffers) each(n int, fn func(a, b int)) {
 	splitRanges(n, min(sc.workers, n/minFeatRows), func(_, a, b int) { fn(a, b) })
 }
 
@@ -150,8 +150,8 @@ func edge[T any](v []T, j int) T {
 	return v[max(0, min(len(v)-1, j))]
 }
 
-// features is Features with sc's buffers.
-func (sc *featScratch) features(cfg Config, stage int, values []uint16, mask []bool, dst []float32) {
+// Features is the package function Features with sc's buffers.
+func (sc *FeatureBuffers) Features(cfg Config, stage int, values []uint16, mask []bool, dst []float32) {
 	n := len(values)
 	F := cfg.NumFeatures()
 	if len(mask) != n || len(dst) != n*F {
@@ -229,7 +229,7 @@ func tri(x float64) float64 {
 
 // interpFeatures writes f6..f12 (see Features) of every position; a holds
 // the centres a_i (exact integers) that Levels computed.
-func (sc *featScratch) interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []bool, wFine, wCoarse int64, dst []float32) {
+func (sc *FeatureBuffers) interpFeatures(cfg Config, stage int, values []uint16, a []float64, mask []bool, wFine, wCoarse int64, dst []float32) {
 	n, F := len(values), cfg.NumFeatures()
 	ai := grow(&sc.ai, n)
 	for i := range a {

@@ -37,7 +37,7 @@ const FineHalfWindow = 64
 // reads the nearest revealed neighbours (sc.left, sc.right), the coarse
 // signal (sc.coarse) and the integer centres (sc.ai) that interpFeatures
 // left in sc for the same input.
-func (sc *featScratch) fineFeatures(cfg Config, values []uint16, mask []bool, wFine, wCoarse int64, dst []float32, off int) {
+func (sc *FeatureBuffers) fineFeatures(cfg Config, values []uint16, mask []bool, wFine, wCoarse int64, dst []float32, off int) {
 	n, F := len(values), cfg.NumFeatures()
 	ai, coarse, left, right := sc.ai, sc.coarse, sc.left, sc.right
 	at := edge[int64]

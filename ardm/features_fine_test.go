@@ -1,6 +1,7 @@
 package ardm
 
 import (
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"testing"
 )
@@ -24,7 +25,7 @@ func TestFineFeatures(t *testing.T) {
 		wFine, wCoarse := Levels(cfg, tc.stage, values, mask, g, a)
 		coarse := func(j int) float64 {
 			j = max(0, min(n-1, j))
-			return float64(int64(keepTop(values[j], 4*(tc.stage-1))) + wCoarse/2 - 32768)
+			return float64(int64(stages.KeepTopBits(values[j], 4*(tc.stage-1))) + wCoarse/2 - 32768)
 		}
 		nearest := func(j, dir int) int {
 			for k := j + dir; k >= 0 && k < n; k += dir {

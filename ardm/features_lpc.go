@@ -39,7 +39,7 @@ type lpcFit struct {
 }
 
 // lpcFeatures writes f13, f14 of every position at dst[i*F+off:].
-func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCoarse int64, mask []bool, dst []float32, off int) {
+func (sc *FeatureBuffers) lpcFeatures(cfg Config, stage int, values []uint16, a []float64, wFine, wCoarse int64, mask []bool, dst []float32, off int) {
 	n, F := len(values), cfg.NumFeatures()
 	fits := sc.lpcFits(cfg, stage, values, wCoarse)
 	at := edge[float64]
@@ -79,7 +79,7 @@ func (sc *featScratch) lpcFeatures(cfg Config, stage int, values []uint16, a []f
 // are revealed, so the fits of the last call are reused when the coarse
 // signal (and so the stage's level) is unchanged: the coder's later calls
 // in a stage skip the autocorrelations and Levinson-Durbin.
-func (sc *featScratch) lpcFits(cfg Config, stage int, values []uint16, wCoarse int64) []lpcFit {
+func (sc *FeatureBuffers) lpcFits(cfg Config, stage int, values []uint16, wCoarse int64) []lpcFit {
 	n := len(values)
 	cs := grow(&sc.coarseF, n)
 	same := len(sc.lpcCoarse) == n && sc.lpcWCoarse == wCoarse

@@ -1,6 +1,7 @@
 package ardm
 
 import (
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"testing"
 )
@@ -74,10 +75,10 @@ func TestInterpFeatures(t *testing.T) {
 				if tc.mask[i] {
 					k = 3 * 4
 				}
-				values[i] = keepTop(u, k)
+				values[i] = stages.KeepTopBits(u, k)
 				W[i] = float64(int(1) << (16 - k))
 				a[i] = float64(values[i]) + W[i]/2 - 32768
-				coarse[i] = float64(keepTop(u, 8)) + 128 - 32768
+				coarse[i] = float64(stages.KeepTopBits(u, 8)) + 128 - 32768
 			}
 			got := make([]float32, n*cfg.NumFeatures())
 			Features(cfg, stage, values, tc.mask, got)
@@ -198,7 +199,7 @@ func TestLPCFeatures(t *testing.T) {
 			for j := range x {
 				u := float64(2*j-(L-1)) / float64(L-1)
 				w := 1 - u*u
-				c := float64(int64(keepTop(values[b0+j], 4*(stage-1))) + wCoarse/2 - 32768)
+				c := float64(int64(stages.KeepTopBits(values[b0+j], 4*(stage-1))) + wCoarse/2 - 32768)
 				x[j] = w * c
 				wsum += w * w
 			}
@@ -275,10 +276,10 @@ func TestFeatureScratchReuse(t *testing.T) {
 	cfg := smallConfig(16, 4, 2, 3)
 	cfg.Features = FeaturesFine
 	n, F := 2500, cfg.NumFeatures()
-	var sc featScratch
+	var sc FeatureBuffers
 	check := func(name string, stage int, values []uint16, mask []bool) {
 		got, want := make([]float32, n*F), make([]float32, n*F)
-		sc.features(cfg, stage, values, mask, got)
+		sc.Features(cfg, stage, values, mask, got)
 		Features(cfg, stage, values, mask, want)
 		if i := firstBitDiff(got, want); i >= 0 {
 			t.Fatalf("%s: feature %d of position %d differs from a fresh computation", name, i%F, i/F)
@@ -302,7 +303,7 @@ func TestFeatureScratchReuse(t *testing.T) {
 }
 
 // TestFeaturesSplit checks that splitting the per-position loops across
-// goroutines (featScratch.workers) gives the serial features bit for bit.
+// goroutines (FeatureBuffers.workers) gives the serial features bit for bit.
 func TestFeaturesSplit(t *testing.T) {
 	cfg := smallConfig(2, 4, 2, 3)
 	cfg.Features = FeaturesFine
@@ -312,9 +313,9 @@ func TestFeaturesSplit(t *testing.T) {
 		want := make([]float32, n*F)
 		Features(cfg, stage, values, mask, want)
 		for _, workers := range []int{2, 3, 8} {
-			sc := featScratch{workers: workers}
+			sc := FeatureBuffers{workers: workers}
 			got := make([]float32, n*F)
-			sc.features(cfg, stage, values, mask, got)
+			sc.Features(cfg, stage, values, mask, got)
 			if i := firstBitDiff(got, want); i >= 0 {
 				t.Fatalf("stage %d, %d workers: feature %d of position %d differs", stage, workers, i%F, i/F)
 			}

@@ -46,9 +46,9 @@ type Forwarder struct {
 
 	// Per-call state.
 	n             int
-	feat          []float32   // [n][Config.NumFeatures()]
-	fs            featScratch // Features' buffers, kept between calls
-	h, hNext, skp []float32   // [n][C]
+	feat          []float32      // [n][Config.NumFeatures()]
+	fs            FeatureBuffers // Features' buffers, kept between calls
+	h, hNext, skp []float32      // [n][C]
 	emb, e        []float32
 	cond          [][]float32 // per block, [C]
 	scratch       []*fwdScratch
@@ -282,7 +282,7 @@ func (f *Forwarder) prepare(stage, t int, values []uint16, mask []bool) {
 		f.skp = make([]float32, n*C)
 	}
 	f.fs.workers = f.numWorkers(n)
-	f.fs.features(cfg, stage, values, mask, f.feat)
+	f.fs.Features(cfg, stage, values, mask, f.feat)
 	Embedding(cfg, t, n, f.emb)
 	for o := 0; o < C; o++ {
 		f.e[o] = kernels.Tanh(kernels.Dot(f.embB[o], f.emb, f.embWt[o*cfg.EmbedDim:(o+1)*cfg.EmbedDim]))

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"github.com/ardm-dev/ardm/ardm/internal/kernels"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -47,22 +48,12 @@ func randomInput(cfg Config, stage, n int, seed uint64) (values []uint16, mask [
 		if rng.IntN(3) == 0 {
 			mask[i] = true
 			t++
-			values[i] = keepTop(x, stage*db)
+			values[i] = stages.KeepTopBits(x, stage*db)
 		} else {
-			values[i] = keepTop(x, (stage-1)*db)
+			values[i] = stages.KeepTopBits(x, (stage-1)*db)
 		}
 	}
 	return values, mask, t
-}
-
-func keepTop(x uint16, k int) uint16 {
-	if k <= 0 {
-		return 0
-	}
-	if k >= 16 {
-		return x
-	}
-	return x &^ (1<<uint(16-k) - 1)
 }
 
 // referenceForward is a literal float64 transcription of the network in

@@ -82,7 +82,7 @@ func (m *Model) Validate() error {
 	if err := m.Weights.Config.Validate(); err != nil {
 		return err
 	}
-	if err := checkShapes(m.Weights); err != nil {
+	if err := m.Weights.CheckShapes(); err != nil {
 		return err
 	}
 	S := m.Weights.Config.Stages()
@@ -97,9 +97,9 @@ func (m *Model) Validate() error {
 	return nil
 }
 
-// checkShapes compares every parameter slice of w with a freshly shaped
+// CheckShapes compares every parameter slice of w with a freshly shaped
 // set for its config.
-func checkShapes(w *Weights) error {
+func (w *Weights) CheckShapes() error {
 	if len(w.Blocks) != w.Config.Layers {
 		return fmt.Errorf("ardm: weights have %d blocks, config has %d layers", len(w.Blocks), w.Config.Layers)
 	}
@@ -164,8 +164,8 @@ func emptyWeights(cfg Config) *Weights {
 	return w
 }
 
-// cloneWeights returns a deep copy of w.
-func cloneWeights(w *Weights) *Weights {
+// Clone returns a deep copy of w.
+func (w *Weights) Clone() *Weights {
 	c := emptyWeights(w.Config)
 	dst, src := c.Params(), w.Params()
 	for i := range dst {

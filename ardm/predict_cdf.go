@@ -1,6 +1,9 @@
 package ardm
 
-import "fmt"
+import (
+	"fmt"
+	"github.com/ardm-dev/ardm/ardm/internal/mixture"
+)
 
 // PredictCDF runs the network once on the stage input (as Predict) and
 // returns the cumulative distribution of digit stage at each position
@@ -42,17 +45,17 @@ func (p *Predictor) PredictCDF(stage, t int, values []uint16, mask []bool, pos [
 	logits := p.mixLogits(len(pos) * O)
 	p.fw.ForwardAt(stage, t, values, mask, pos, logits)
 	g := p.mixLevels(stage, values, mask)
-	comps := make([]mixComp, len(pos)*K)
-	geoms := make([]binGeom, len(pos))
+	comps := make([]mixture.Comp, len(pos)*K)
+	geoms := make([]mixture.Geom, len(pos))
 	for j, i := range pos {
-		mixtureComps(logits[j*O:(j+1)*O], comps[j*K:(j+1)*K])
-		geoms[j] = newBinGeom(cfg, stage, g[i])
+		mixture.Comps(logits[j*O:(j+1)*O], comps[j*K:(j+1)*K])
+		geoms[j] = mixture.NewGeom(cfg.Branching, stage, g[i])
 	}
 	return func(j, v int) float64 {
 		if v < 0 || v > b {
 			panic(fmt.Sprintf("ardm: PredictCDF: value %d out of range 0..%d", v, b))
 		}
-		return mixCDF(comps[j*K:(j+1)*K], geoms[j], v-1)
+		return mixture.CDF(comps[j*K:(j+1)*K], geoms[j], v-1)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -55,9 +56,9 @@ func TestPredictCDF(t *testing.T) {
 					rev++
 				}
 				if mask[i] {
-					values[i] = keepTop(x[i], stage*cfg.DigitBits())
+					values[i] = stages.KeepTopBits(x[i], stage*cfg.DigitBits())
 				} else {
-					values[i] = keepTop(x[i], (stage-1)*cfg.DigitBits())
+					values[i] = stages.KeepTopBits(x[i], (stage-1)*cfg.DigitBits())
 				}
 			}
 			var pos []int

@@ -3,6 +3,7 @@ package ardm
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm/internal/mixture"
 	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
@@ -49,11 +50,11 @@ func (p *Predictor) mixturePredict(stage int, values []uint16, mask []bool, pos 
 	rows := len(pos)
 	nw := min(runtime.GOMAXPROCS(0), (rows+minMixRowsPerWorker-1)/minMixRowsPerWorker)
 	work := func(a, e int) {
-		comps := make([]mixComp, K)
+		comps := make([]mixture.Comp, K)
 		acc := make([]float64, b)
 		for j := a; j < e; j++ {
-			mixtureComps(logits[j*O:(j+1)*O], comps)
-			mixProbs(comps, newBinGeom(cfg, stage, g[pos[j]]), acc, dst[j*b:(j+1)*b])
+			mixture.Comps(logits[j*O:(j+1)*O], comps)
+			mixture.Probs(comps, mixture.NewGeom(cfg.Branching, stage, g[pos[j]]), acc, dst[j*b:(j+1)*b])
 		}
 	}
 	splitRanges(rows, nw, func(_, a, e int) { work(a, e) })
@@ -88,10 +89,10 @@ func (p *Predictor) TargetBits(stage, t int, values []uint16, mask []bool, pos [
 	logits := p.mixLogits(len(pos) * O)
 	p.fw.ForwardAt(stage, t, values, mask, pos, logits)
 	g := p.mixLevels(stage, values, mask)
-	comps := make([]mixComp, cfg.Mixtures)
+	comps := make([]mixture.Comp, cfg.Mixtures)
 	for j, i := range pos {
-		mixtureComps(logits[j*O:(j+1)*O], comps)
-		pr := float32(mixProb(comps, newBinGeom(cfg, stage, g[i]), stages.Digit(x[i], b, stage)))
+		mixture.Comps(logits[j*O:(j+1)*O], comps)
+		pr := float32(mixture.Prob(comps, mixture.NewGeom(cfg.Branching, stage, g[i]), stages.Digit(x[i], b, stage)))
 		bits -= math.Log2(float64(pr))
 	}
 	return bits
@@ -116,7 +117,7 @@ func (p *Predictor) mixLogits(n int) []float32 {
 // and the range [dlo, dhi] of values consistent with the known top bits;
 // it must set x[i].
 func (p *Predictor) oaWalk(ctx context.Context, x []uint16, opt GenerateOptions,
-	visit func(i int, comps []mixComp, bg binGeom, dlo, dhi int)) error {
+	visit func(i int, comps []mixture.Comp, bg mixture.Geom, dlo, dhi int)) error {
 	cfg := p.m.Config()
 	n := len(x)
 	if n == 0 {
@@ -135,7 +136,7 @@ func (p *Predictor) oaWalk(ctx context.Context, x []uint16, opt GenerateOptions,
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed5a3b1e)) // as stageWalk
 	order := rng.Perm(n)
 	O := cfg.Outputs()
-	comps := make([]mixComp, cfg.Mixtures)
+	comps := make([]mixture.Comp, cfg.Mixtures)
 	span := 1 << uint(16-opt.KnownBits)
 	for k := 0; k+1 < len(steps); k++ {
 		if err := ctx.Err(); err != nil {
@@ -147,9 +148,9 @@ func (p *Predictor) oaWalk(ctx context.Context, x []uint16, opt GenerateOptions,
 		p.fw.ForwardAt(1, t0, values, mask, pos, logits)
 		g := p.mixLevels(1, values, mask)
 		for j, i := range pos {
-			mixtureComps(logits[j*O:(j+1)*O], comps)
+			mixture.Comps(logits[j*O:(j+1)*O], comps)
 			dlo := int(stages.KeepTopBits(x[i], opt.KnownBits))
-			visit(i, comps, newBinGeom(cfg, 1, g[i]), dlo, dlo+span-1)
+			visit(i, comps, mixture.NewGeom(cfg.Branching, 1, g[i]), dlo, dlo+span-1)
 		}
 		for _, i := range pos {
 			values[i] = x[i]
@@ -166,7 +167,7 @@ func (p *Predictor) oaWalk(ctx context.Context, x []uint16, opt GenerateOptions,
 // mixture's CDF restricted to the values consistent with the known bits.
 func (p *Predictor) generateOA(ctx context.Context, x []uint16, opt GenerateOptions) error {
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5a3b1e0d16175)) // as Generate
-	return p.oaWalk(ctx, x, opt, func(i int, comps []mixComp, bg binGeom, dlo, dhi int) {
+	return p.oaWalk(ctx, x, opt, func(i int, comps []mixture.Comp, bg mixture.Geom, dlo, dhi int) {
 		x[i] = uint16(sampleMixture(comps, bg, dlo, dhi, rng.Float64()))
 	})
 }
@@ -174,10 +175,10 @@ func (p *Predictor) generateOA(ctx context.Context, x []uint16, opt GenerateOpti
 // stageBitsOA is StageBits for OA-ARDM.
 func (p *Predictor) stageBitsOA(ctx context.Context, x []uint16, opt GenerateOptions) ([]float64, error) {
 	var bits float64
-	err := p.oaWalk(ctx, x, opt, func(i int, comps []mixComp, bg binGeom, dlo, dhi int) {
-		pr := float64(float32(mixProb(comps, bg, int(x[i]))))
-		if dlo > 0 || dhi < bg.b-1 {
-			pr /= mixCDF(comps, bg, dhi) - mixCDF(comps, bg, dlo-1)
+	err := p.oaWalk(ctx, x, opt, func(i int, comps []mixture.Comp, bg mixture.Geom, dlo, dhi int) {
+		pr := float64(float32(mixture.Prob(comps, bg, int(x[i]))))
+		if dlo > 0 || dhi < bg.B-1 {
+			pr /= mixture.CDF(comps, bg, dhi) - mixture.CDF(comps, bg, dlo-1)
 		}
 		bits -= math.Log2(pr)
 	})
@@ -189,14 +190,14 @@ func (p *Predictor) stageBitsOA(ctx context.Context, x []uint16, opt GenerateOpt
 
 // sampleMixture returns the digit in [dlo, dhi] at which the mixture's
 // CDF, restricted to that range, first exceeds u in [0, 1).
-func sampleMixture(comps []mixComp, bg binGeom, dlo, dhi int, u float64) int {
-	c0 := mixCDF(comps, bg, dlo-1)
-	c1 := mixCDF(comps, bg, dhi)
+func sampleMixture(comps []mixture.Comp, bg mixture.Geom, dlo, dhi int, u float64) int {
+	c0 := mixture.CDF(comps, bg, dlo-1)
+	c1 := mixture.CDF(comps, bg, dhi)
 	target := c0 + float64(u*(c1-c0))
 	lo, hi := dlo, dhi // the answer is in [lo, hi]
 	for lo < hi {
 		mid := lo + (hi-lo)/2
-		if mixCDF(comps, bg, mid) > target {
+		if mixture.CDF(comps, bg, mid) > target {
 			hi = mid
 		} else {
 			lo = mid + 1

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm/train"
 	"os"
 	"runtime/debug"
 	"time"
@@ -194,7 +195,7 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 	}
 	samples := datasets.Samples(clips)
 
-	var tr *ardm.Trainer
+	var tr *train.Trainer
 	if opts.Resume {
 		m, st, err := ardm.LoadCheckpoint(opts.Out)
 		if err != nil {
@@ -214,13 +215,13 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 		if opts.stepsSet && opts.train.Steps > o.Steps {
 			steps = opts.train.Steps
 		}
-		tr, err = ardm.ResumeTrainer(m, st, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed), steps)
+		tr, err = train.Resume(m, st, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed), steps)
 		if err != nil {
 			return err
 		}
 	} else {
 		o := opts.train
-		tr, err = ardm.NewTrainer(opts.cfg, o, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed))
+		tr, err = train.New(opts.cfg, o, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed))
 		if err != nil {
 			return err
 		}
@@ -240,8 +241,8 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 	}
 	p := newProgress("train", max(0, end-start))
 	t0 := time.Now()
-	var last ardm.StepStats
-	err = tr.Run(ctx, opts.Out, opts.CheckpointEvery, func(s ardm.StepStats) {
+	var last train.StepStats
+	err = tr.Run(ctx, opts.Out, opts.CheckpointEvery, func(s train.StepStats) {
 		last = s
 		done := s.Step - start
 		rate := float64(done*o.Batch*o.Crop) / time.Since(t0).Seconds()

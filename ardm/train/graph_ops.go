@@ -1,4 +1,4 @@
-package ardm
+package train
 
 // Custom gorgonia operations of the training graph. Every activation is a
 // float32 matrix in (rows, channels) layout with rows = examples x
@@ -819,7 +819,7 @@ type lossSpec struct {
 	target []int32   // per row: digit of the example's stage
 	weight []float32 // per row: 0 for revealed positions
 	nll    []float64 // per row, written by the forward pass
-	level  []float64 // per row: the level g of Levels (mixture head only; graph_mixture.go)
+	level  []float64 // per row: the level g of ardm.Levels (mixture head only; graph_mixture.go)
 }
 
 type nllOp struct {

@@ -1,8 +1,9 @@
-package ardm
+package train
 
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -123,19 +124,19 @@ func TestNLLGradOp(t *testing.T) {
 func TestTrainStepsAcrossGOMAXPROCS(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  Config
+		cfg  ardm.Config
 		crop int
 	}{
 		{"tiny", tinyConfig(), 1024},
-		{"16 channels, partial chunk", Config{Branching: 16, Channels: 16, Layers: 3, DilationCycle: 3, Kernel: 3, EmbedDim: 8, FrameLen: 2000, Head: HeadSoftmax}, 700},
-		{"odd channels", Config{Branching: 4, Channels: 7, Layers: 2, DilationCycle: 2, Kernel: 5, EmbedDim: 4, FrameLen: 2000, Head: HeadSoftmax}, 900},
+		{"16 channels, partial chunk", ardm.Config{Branching: 16, Channels: 16, Layers: 3, DilationCycle: 3, Kernel: 3, EmbedDim: 8, FrameLen: 2000, Head: ardm.HeadSoftmax}, 700},
+		{"odd channels", ardm.Config{Branching: 4, Channels: 7, Layers: 2, DilationCycle: 2, Kernel: 5, EmbedDim: 4, FrameLen: 2000, Head: ardm.HeadSoftmax}, 900},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var first *Weights
+			var first *ardm.Weights
 			for _, procs := range []int{1, 2, 3} {
 				opts := tinyTrainOptions(3)
 				opts.Crop = tc.crop
-				tr, err := NewTrainer(tc.cfg, opts, datasets.NewBatcher(testClips(6, 3000, 3), opts.Batch, opts.Crop, opts.Seed))
+				tr, err := New(tc.cfg, opts, datasets.NewBatcher(testClips(6, 3000, 3), opts.Batch, opts.Crop, opts.Seed))
 				if err != nil {
 					t.Fatal(err)
 				}

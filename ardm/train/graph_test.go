@@ -1,6 +1,7 @@
-package ardm
+package train
 
 import (
+	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
@@ -11,8 +12,8 @@ import (
 
 // noisyWeights returns weights for cfg with every parameter, the zero
 // initialised output layer and the biases included, drawn from seed.
-func noisyWeights(cfg Config, seed uint64, scale float64) *Weights {
-	w := NewWeights(cfg, seed)
+func noisyWeights(cfg ardm.Config, seed uint64, scale float64) *ardm.Weights {
+	w := ardm.NewWeights(cfg, seed)
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	lim := scale / math.Sqrt(float64(cfg.Channels))
 	for _, p := range w.Params() {
@@ -38,7 +39,7 @@ func sineClip(n int, seed uint64, amp float64) []int16 {
 
 // stageInput builds the stage input of a clip with t of its positions
 // revealed (a random set).
-func stageInput(cfg Config, clip []int16, stage, t int, seed uint64) ([]uint16, []bool) {
+func stageInput(cfg ardm.Config, clip []int16, stage, t int, seed uint64) ([]uint16, []bool) {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	n := len(clip)
 	perm := rng.Perm(n)
@@ -58,22 +59,22 @@ func stageInput(cfg Config, clip []int16, stage, t int, seed uint64) ([]uint16, 
 func TestGraphForwardMatchesForward(t *testing.T) {
 	tests := []struct {
 		name   string
-		cfg    Config
+		cfg    ardm.Config
 		n      int
 		stage  int
 		reveal int
 	}{
 		{"b16", tinyConfig(), 300, 2, 100},
-		{"b4 k5", Config{Branching: 4, Channels: 8, Layers: 3, DilationCycle: 2, Kernel: 5, EmbedDim: 8, FrameLen: 500, Head: HeadSoftmax}, 500, 5, 499},
-		{"b2 k1", Config{Branching: 2, Channels: 6, Layers: 2, DilationCycle: 1, Kernel: 1, EmbedDim: 2, FrameLen: 64, Head: HeadSoftmax}, 64, 16, 0},
-		{"dilation beyond n", Config{Branching: 16, Channels: 4, Layers: 5, DilationCycle: 5, Kernel: 3, EmbedDim: 4, FrameLen: 10, Head: HeadSoftmax}, 10, 3, 4},
-		{"b256", Config{Branching: 256, Channels: 4, Layers: 4, DilationCycle: 3, Kernel: 3, EmbedDim: 4, FrameLen: 200, Head: HeadSoftmax}, 200, 1, 17},
+		{"b4 k5", ardm.Config{Branching: 4, Channels: 8, Layers: 3, DilationCycle: 2, Kernel: 5, EmbedDim: 8, FrameLen: 500, Head: ardm.HeadSoftmax}, 500, 5, 499},
+		{"b2 k1", ardm.Config{Branching: 2, Channels: 6, Layers: 2, DilationCycle: 1, Kernel: 1, EmbedDim: 2, FrameLen: 64, Head: ardm.HeadSoftmax}, 64, 16, 0},
+		{"dilation beyond n", ardm.Config{Branching: 16, Channels: 4, Layers: 5, DilationCycle: 5, Kernel: 3, EmbedDim: 4, FrameLen: 10, Head: ardm.HeadSoftmax}, 10, 3, 4},
+		{"b256", ardm.Config{Branching: 256, Channels: 4, Layers: 4, DilationCycle: 3, Kernel: 3, EmbedDim: 4, FrameLen: 200, Head: ardm.HeadSoftmax}, 200, 1, 17},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := noisyWeights(tc.cfg, 7, 1.5)
 			values, mask := stageInput(tc.cfg, sineClip(tc.n, 1, 6000), tc.stage, tc.reveal, 2)
-			got, err := GraphForward(w, tc.stage, tc.reveal, values, mask)
+			got, err := graphForward(w, tc.stage, tc.reveal, values, mask)
 			if err != nil {
 				t.Fatal(err)
 			}

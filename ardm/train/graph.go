@@ -1,7 +1,8 @@
-package ardm
+package train
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm"
 	"math"
 
 	G "gorgonia.org/gorgonia"
@@ -13,12 +14,12 @@ import (
 // nodes are bound to the slices of one *Weights, so updating those slices
 // in place updates the graph.
 type netGraph struct {
-	cfg  Config
+	cfg  ardm.Config
 	B, T int
-	w    *Weights
+	w    *ardm.Weights
 
 	g      *G.ExprGraph
-	featV  []float32 // (B*T, Config.NumFeatures()) input, filled by the caller
+	featV  []float32 // (B*T, ardm.Config.NumFeatures()) input, filled by the caller
 	embV   []float32 // (B, EmbedDim) input
 	logits *G.Node
 	spec   *lossSpec
@@ -34,12 +35,12 @@ type netGraph struct {
 // newNetGraph builds the graph for w. With train, it adds the stage loss
 // and the gradients of every parameter that affects it; otherwise it reads
 // the logits.
-func newNetGraph(w *Weights, B, T int, train bool) (*netGraph, error) {
+func newNetGraph(w *ardm.Weights, B, T int, train bool) (*netGraph, error) {
 	cfg := w.Config
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkShapes(w); err != nil {
+	if err := w.CheckShapes(); err != nil {
 		return nil, err
 	}
 	if B < 1 || T < 1 {
@@ -183,24 +184,24 @@ func (ng *netGraph) grad(i int) []float32 {
 // close releases the machine.
 func (ng *netGraph) close() { ng.vm.Close() }
 
-// GraphForward runs the gorgonia graph of w on one frame and returns the
+// graphForward runs the gorgonia graph of w on one frame and returns the
 // logits, (len(values), Outputs) row major. It is the reference the
 // pure-Go inference forward is tested against; it is slow to build.
-func GraphForward(w *Weights, stage, t int, values []uint16, mask []bool) ([]float32, error) {
+func graphForward(w *ardm.Weights, stage, t int, values []uint16, mask []bool) ([]float32, error) {
 	n := len(values)
 	if len(mask) != n {
-		return nil, fmt.Errorf("ardm: GraphForward: %d values, %d mask entries", n, len(mask))
+		return nil, fmt.Errorf("ardm: graphForward: %d values, %d mask entries", n, len(mask))
 	}
 	if stage < 1 || stage > w.Config.Stages() {
-		return nil, fmt.Errorf("ardm: GraphForward: stage %d out of range 1..%d", stage, w.Config.Stages())
+		return nil, fmt.Errorf("ardm: graphForward: stage %d out of range 1..%d", stage, w.Config.Stages())
 	}
 	ng, err := newNetGraph(w, 1, n, false)
 	if err != nil {
 		return nil, err
 	}
 	defer ng.close()
-	Features(w.Config, stage, values, mask, ng.featV)
-	Embedding(w.Config, t, n, ng.embV)
+	ardm.Features(w.Config, stage, values, mask, ng.featV)
+	ardm.Embedding(w.Config, t, n, ng.embV)
 	if err := ng.run(); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,8 @@
-package ardm
+package train
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm"
 	"testing"
 
 	"github.com/ardm-dev/ardm/datasets"
@@ -12,20 +13,20 @@ import (
 // channels x 10 layers) and for the shipped one (b=2, 16 channels x 10
 // layers, dilation cycle 10, feature set 3: the recipe of cmd/ardm train).
 func BenchmarkTrainStep(b *testing.B) {
-	shipped := DefaultConfig()
-	shipped.Branching, shipped.Channels, shipped.Layers, shipped.DilationCycle, shipped.Features = 2, 16, 10, 10, FeaturesFine
+	shipped := ardm.DefaultConfig()
+	shipped.Branching, shipped.Channels, shipped.Layers, shipped.DilationCycle, shipped.Features = 2, 16, 10, 10, ardm.FeaturesFine
 	for _, bc := range []struct {
 		name        string
-		cfg         Config
+		cfg         ardm.Config
 		batch, crop int
 	}{
-		{"default", DefaultConfig(), 8, 2048},
+		{"default", ardm.DefaultConfig(), 8, 2048},
 		{"shipped", shipped, 8, 2048},
 	} {
 		b.Run(fmt.Sprintf("%s/b%dx%d", bc.name, bc.batch, bc.crop), func(b *testing.B) {
-			opts := DefaultTrainOptions()
+			opts := ardm.DefaultTrainOptions()
 			opts.Batch, opts.Crop, opts.Steps = bc.batch, bc.crop, 1<<30
-			tr, err := NewTrainer(bc.cfg, opts, datasets.NewBatcher(testClips(16, 16000, 1), opts.Batch, opts.Crop, 1))
+			tr, err := New(bc.cfg, opts, datasets.NewBatcher(testClips(16, 16000, 1), opts.Batch, opts.Crop, 1))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,6 +1,7 @@
-package ardm
+package train
 
 import (
+	"github.com/ardm-dev/ardm/ardm"
 	"math"
 	"testing"
 )
@@ -14,11 +15,11 @@ func TestForwardMatchesGraph(t *testing.T) {
 		stage, n              int
 		features              int
 	}{
-		{"b16", 16, 8, 3, 3, 2, 300, FeaturesBase},
-		{"b4", 4, 10, 4, 3, 6, 200, FeaturesBase},
-		{"b2-kernel5", 2, 6, 2, 5, 11, 120, FeaturesBase},
-		{"b16-interp", 16, 8, 3, 3, 4, 300, FeaturesInterp},
-		{"b16-lpc", 16, 8, 3, 3, 3, 1100, FeaturesLPC},
+		{"b16", 16, 8, 3, 3, 2, 300, ardm.FeaturesBase},
+		{"b4", 4, 10, 4, 3, 6, 200, ardm.FeaturesBase},
+		{"b2-kernel5", 2, 6, 2, 5, 11, 120, ardm.FeaturesBase},
+		{"b16-interp", 16, 8, 3, 3, 4, 300, ardm.FeaturesInterp},
+		{"b16-lpc", 16, 8, 3, 3, 3, 1100, ardm.FeaturesLPC},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -26,7 +27,7 @@ func TestForwardMatchesGraph(t *testing.T) {
 			cfg.Features = tc.features
 			w := randomWeights(cfg, 21)
 			values, mask, rev := randomInput(cfg, tc.stage, tc.n, 22)
-			want, err := GraphForward(w, tc.stage, rev, values, mask)
+			want, err := graphForward(w, tc.stage, rev, values, mask)
 			if err != nil {
 				t.Fatal(err)
 			}

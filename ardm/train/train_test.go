@@ -1,8 +1,9 @@
-package ardm
+package train
 
 import (
 	"context"
 	"errors"
+	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
@@ -23,8 +24,8 @@ func testClips(n, length int, seed uint64) [][]int16 {
 	return clips
 }
 
-func tinyTrainOptions(steps int) TrainOptions {
-	o := DefaultTrainOptions()
+func tinyTrainOptions(steps int) ardm.TrainOptions {
+	o := ardm.DefaultTrainOptions()
 	o.Batch, o.Crop, o.Steps = 4, 256, steps
 	o.LR, o.Warmup = 3e-3, 20
 	o.Seed = 42
@@ -32,7 +33,7 @@ func tinyTrainOptions(steps int) TrainOptions {
 }
 
 // weightsEqual reports whether two weight sets are bit-identical.
-func weightsEqual(a, b *Weights) bool {
+func weightsEqual(a, b *ardm.Weights) bool {
 	pa, pb := a.Params(), b.Params()
 	for i := range pa {
 		for j := range pa[i] {
@@ -46,7 +47,7 @@ func weightsEqual(a, b *Weights) bool {
 
 // refLogits64 is a float64 transcription of the network of doc.go on
 // given input features (T, Config.NumFeatures()) and embedding.
-func refLogits64(w *Weights, feat, emb []float32, T int) [][]float64 {
+func refLogits64(w *ardm.Weights, feat, emb []float32, T int) [][]float64 {
 	cfg := w.Config
 	C, O, K := cfg.Channels, cfg.Outputs(), cfg.Kernel
 	lin := func(x []float64, W []float32, b []float32, out int) []float64 {
@@ -142,7 +143,7 @@ func refLogits64(w *Weights, feat, emb []float32, T int) [][]float64 {
 
 // refLoss64 is the stage loss of the graph's current inputs computed in
 // float64 with refLogits64.
-func refLoss64(ng *netGraph, w *Weights) float64 {
+func refLoss64(ng *netGraph, w *ardm.Weights) float64 {
 	cfg, sp := w.Config, ng.spec
 	E := cfg.EmbedDim
 	var loss float64
@@ -174,18 +175,18 @@ func refLoss64(ng *netGraph, w *Weights) float64 {
 func TestGradientCheck(t *testing.T) {
 	cfgs := []struct {
 		name string
-		cfg  Config
+		cfg  ardm.Config
 	}{
 		{"b16", tinyConfig()},
-		{"b4 k5", Config{Branching: 4, Channels: 3, Layers: 3, DilationCycle: 2, Kernel: 5, EmbedDim: 4, FrameLen: 64, Head: HeadSoftmax}},
-		{"dilation past the crop", Config{Branching: 2, Channels: 2, Layers: 7, DilationCycle: 7, Kernel: 3, EmbedDim: 2, FrameLen: 64, Head: HeadSoftmax}},
+		{"b4 k5", ardm.Config{Branching: 4, Channels: 3, Layers: 3, DilationCycle: 2, Kernel: 5, EmbedDim: 4, FrameLen: 64, Head: ardm.HeadSoftmax}},
+		{"dilation past the crop", ardm.Config{Branching: 2, Channels: 2, Layers: 7, DilationCycle: 7, Kernel: 3, EmbedDim: 2, FrameLen: 64, Head: ardm.HeadSoftmax}},
 	}
 	for _, tc := range cfgs {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := tinyTrainOptions(1)
 			opts.Batch, opts.Crop = 2, 40
 			clips := testClips(4, 200, 5)
-			tr, err := NewTrainer(tc.cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, 9))
+			tr, err := New(tc.cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, 9))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,7 +253,7 @@ func TestTrainLowersBPDAndReproduces(t *testing.T) {
 	run := func(steps int) (*Trainer, []StepStats) {
 		opts := tinyTrainOptions(steps)
 		opts.LR = 1e-2
-		tr, err := NewTrainer(cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, opts.Seed))
+		tr, err := New(cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, opts.Seed))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,9 +290,9 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	opts := tinyTrainOptions(12)
 	opts.Crop = 128
 	opts.GainAugDB = 12
-	opts.Schedule = ScheduleCosine
+	opts.Schedule = ardm.ScheduleCosine
 	src := datasets.NewBatcher(clips, opts.Batch, opts.Crop, opts.Seed)
-	full, err := NewTrainer(cfg, opts, src)
+	full, err := New(cfg, opts, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +302,7 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	}
 
 	path := filepath.Join(t.TempDir(), "ck.ardm")
-	part, err := NewTrainer(cfg, opts, src)
+	part, err := New(cfg, opts, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,14 +316,14 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled run returned %v", err)
 	}
-	m, st, err := LoadCheckpoint(path)
+	m, st, err := ardm.LoadCheckpoint(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.Step != 5 {
 		t.Fatalf("checkpoint at step %d, want 5", st.Step)
 	}
-	res, err := ResumeTrainer(m, st, src, 0)
+	res, err := Resume(m, st, src, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +337,7 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	if full.Model().Hash() != res.Model().Hash() {
 		t.Fatal("resumed model (EMA weights, L_t) differs from the uninterrupted run")
 	}
-	saved, err := Load(path)
+	saved, err := ardm.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,13 +357,13 @@ func TestMaskOrder(t *testing.T) {
 		order               string
 		wantStrat, wantRand bool // some example of each kind expected
 	}{
-		{MaskRandom, false, true},
-		{MaskStratified, true, false},
-		{MaskMixed, true, true},
+		{ardm.MaskRandom, false, true},
+		{ardm.MaskStratified, true, false},
+		{ardm.MaskMixed, true, true},
 	} {
 		opts := tinyTrainOptions(1)
 		opts.Crop, opts.Batch, opts.MaskOrder = 256, 16, tc.order
-		tr, err := NewTrainer(cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, opts.Seed))
+		tr, err := New(cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, opts.Seed))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,9 @@
-package ardm
+package train
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/ardm/internal/mixture"
 	"math"
 
 	"github.com/chewxy/hm"
@@ -17,8 +19,8 @@ import (
 // newHeadLoss returns the loss op of cfg's head over the logits; for the
 // mixture head it also sizes spec.level, which the trainer fills per step
 // (lossSpec.fillLevels).
-func newHeadLoss(cfg Config, spec *lossSpec) G.Op {
-	if cfg.Head != HeadMixture {
+func newHeadLoss(cfg ardm.Config, spec *lossSpec) G.Op {
+	if cfg.Head != ardm.HeadMixture {
 		return newNLL(spec)
 	}
 	spec.level = make([]float64, len(spec.weight))
@@ -27,17 +29,17 @@ func newHeadLoss(cfg Config, spec *lossSpec) G.Op {
 
 // fillLevels records the levels g of example bi's positions (mixture head
 // only; a no-op for the softmax head).
-func (sp *lossSpec) fillLevels(cfg Config, stage int, values []uint16, mask []bool, bi int) {
+func (sp *lossSpec) fillLevels(cfg ardm.Config, stage int, values []uint16, mask []bool, bi int) {
 	if sp.level == nil {
 		return
 	}
-	Levels(cfg, stage, values, mask, sp.level[bi*sp.T:(bi+1)*sp.T], nil)
+	ardm.Levels(cfg, stage, values, mask, sp.level[bi*sp.T:(bi+1)*sp.T], nil)
 }
 
 type mixNLLOp struct {
 	baseOp
 	spec *lossSpec
-	cfg  Config
+	cfg  ardm.Config
 }
 
 func (o mixNLLOp) Type() hm.Type { return fnType(matType, tensor.Float32) }
@@ -47,39 +49,39 @@ func (o mixNLLOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 
 // mixRowNLL returns -ln p(target) of one row and, when grad is not nil,
 // writes d(-ln p)/d(outputs) scaled by scale into grad (len 3K).
-func mixRowNLL(cfg Config, out []float32, stage int, target int, g float64, comps []mixComp, grad []float32, scale float64) float64 {
+func mixRowNLL(cfg ardm.Config, out []float32, stage int, target int, g float64, comps []mixture.Comp, grad []float32, scale float64) float64 {
 	K := cfg.Mixtures
-	mixtureComps(out, comps)
-	bg := newBinGeom(cfg, stage, g)
-	lo, hi, delta := bg.edge(target), bg.edge(target+1), bg.width()
-	var masses [MaxMixtures]compMass
+	mixture.Comps(out, comps)
+	bg := mixture.NewGeom(cfg.Branching, stage, g)
+	lo, hi, delta := bg.Edge(target), bg.Edge(target+1), bg.Width()
+	var masses [ardm.MaxMixtures]mixture.Mass
 	var p float64
 	for k := range comps {
-		masses[k] = comps[k].mass(lo, hi, delta)
-		p += float64(comps[k].pi * masses[k].d)
+		masses[k] = comps[k].Mass(lo, hi, delta)
+		p += float64(comps[k].Pi * masses[k].D)
 	}
-	pe := float64((1-MixtureEps)*p) + MixtureEps/float64(bg.b)
+	pe := float64((1-ardm.MixtureEps)*p) + ardm.MixtureEps/float64(bg.B)
 	nll := -math.Log(pe)
 	if grad == nil {
 		return nll
 	}
 	// d nll / d p = -(1-Eps)/pe.
-	dp := -(1 - MixtureEps) / pe * scale
+	dp := -(1 - ardm.MixtureEps) / pe * scale
 	for k := range comps {
 		c, m := &comps[k], &masses[k]
-		grad[k] = float32(dp * c.pi * (m.d - p))
+		grad[k] = float32(dp * c.Pi * (m.D - p))
 		// d mass / d mu = -inv (sigma'(zh) - sigma'(zl)).
-		grad[K+k] = float32(dp * c.pi * -c.inv * (m.dzh - m.dzl))
-		if c.free {
+		grad[K+k] = float32(dp * c.Pi * -c.Inv * (m.Dzh - m.Dzl))
+		if c.Free {
 			// d mass / d l = -(zh sigma'(zh) - zl sigma'(zl)).
 			var th, tl float64
-			if m.dzh != 0 {
-				th = m.zh * m.dzh
+			if m.Dzh != 0 {
+				th = m.Zh * m.Dzh
 			}
-			if m.dzl != 0 {
-				tl = m.zl * m.dzl
+			if m.Dzl != 0 {
+				tl = m.Zl * m.Dzl
 			}
-			grad[2*K+k] = float32(dp * c.pi * -(th - tl))
+			grad[2*K+k] = float32(dp * c.Pi * -(th - tl))
 		} else {
 			grad[2*K+k] = 0
 		}
@@ -95,7 +97,7 @@ func (o mixNLLOp) Do(in ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("ardm: mixture loss spec for %d rows, outputs %d x %d", len(sp.weight), N, O)
 	}
 	loss := sp.weightedNLL(N, func() func(r int) float64 {
-		comps := make([]mixComp, o.cfg.Mixtures)
+		comps := make([]mixture.Comp, o.cfg.Mixtures)
 		return func(r int) float64 {
 			return mixRowNLL(o.cfg, x[r*O:(r+1)*O], sp.stage[r/sp.T], int(sp.target[r]), sp.level[r], comps, nil, 0)
 		}
@@ -110,7 +112,7 @@ func (o mixNLLOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 type mixNLLGradOp struct {
 	baseOp
 	spec *lossSpec
-	cfg  Config
+	cfg  ardm.Config
 }
 
 func (o mixNLLGradOp) Type() hm.Type { return fnType(matType, tensor.Float32, matType) }
@@ -125,7 +127,7 @@ func (o mixNLLGradOp) Do(in ...G.Value) (G.Value, error) {
 	out, dx := o.buf.get(N, O)
 	clear(dx)
 	parallelChunks(N, rowChunk, func(_, lo, hi int) {
-		comps := make([]mixComp, o.cfg.Mixtures)
+		comps := make([]mixture.Comp, o.cfg.Mixtures)
 		for r := lo; r < hi; r++ {
 			w := float64(sp.weight[r])
 			if w == 0 {

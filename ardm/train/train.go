@@ -1,8 +1,9 @@
-package ardm
+package train
 
 import (
 	"context"
 	"fmt"
+	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
@@ -41,44 +42,44 @@ type StepStats struct {
 // (Options.Seed, step), so a run resumed from a checkpoint continues
 // exactly as if it had never stopped.
 type Trainer struct {
-	opts  TrainOptions
+	opts  ardm.TrainOptions
 	src   BatchSource
-	model *Model // EMA weights, L_t, info
-	st    *TrainState
+	model *ardm.Model // EMA weights, L_t, info
+	st    *ardm.TrainState
 	ng    *netGraph
 	crops [][]int16
 	order []int // scratch: a stratified order of one crop
-	fs    featScratch
+	fs    ardm.FeatureBuffers
 	stop  int     // StopAt: Run ends after this step (0: at Steps)
 	wall  float64 // seconds before this session
 	start time.Time
 }
 
-// NewTrainer starts a run from weights initialised with opts.Seed.
-func NewTrainer(cfg Config, opts TrainOptions, src BatchSource) (*Trainer, error) {
+// New starts a run from weights initialised with opts.Seed.
+func New(cfg ardm.Config, opts ardm.TrainOptions, src BatchSource) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	raw := NewWeights(cfg, opts.Seed)
-	m := NewModel(cloneWeights(raw))
-	st := &TrainState{Options: opts, Raw: raw}
+	raw := ardm.NewWeights(cfg, opts.Seed)
+	m := ardm.NewModel(raw.Clone())
+	st := &ardm.TrainState{Options: opts, Raw: raw}
 	for _, p := range raw.Params() {
 		st.M = append(st.M, make([]float32, len(p)))
 		st.V = append(st.V, make([]float32, len(p)))
 	}
 	for range cfg.Stages() {
-		st.LtCount = append(st.LtCount, make([]float64, LtBins))
+		st.LtCount = append(st.LtCount, make([]float64, ardm.LtBins))
 	}
-	m.Info = TrainInfo{Seed: opts.Seed, Batch: opts.Batch, Crop: opts.Crop, LR: opts.LR, GainAugDB: opts.GainAugDB}
+	m.Info = ardm.TrainInfo{Seed: opts.Seed, Batch: opts.Batch, Crop: opts.Crop, LR: opts.LR, GainAugDB: opts.GainAugDB}
 	return newTrainer(m, st, src)
 }
 
-// ResumeTrainer continues the run saved in a training checkpoint. steps,
+// Resume continues the run saved in a training checkpoint. steps,
 // when larger than the saved target, extends the run.
-func ResumeTrainer(m *Model, st *TrainState, src BatchSource, steps int) (*Trainer, error) {
+func Resume(m *ardm.Model, st *ardm.TrainState, src BatchSource, steps int) (*Trainer, error) {
 	if st == nil {
 		return nil, fmt.Errorf("ardm: cannot resume: the checkpoint has no training state")
 	}
@@ -88,13 +89,13 @@ func ResumeTrainer(m *Model, st *TrainState, src BatchSource, steps int) (*Train
 	if err := st.Options.Validate(); err != nil {
 		return nil, err
 	}
-	if err := st.check(m.Weights.Config); err != nil {
+	if err := st.Check(m.Weights.Config); err != nil {
 		return nil, err
 	}
 	return newTrainer(m, st, src)
 }
 
-func newTrainer(m *Model, st *TrainState, src BatchSource) (*Trainer, error) {
+func newTrainer(m *ardm.Model, st *ardm.TrainState, src BatchSource) (*Trainer, error) {
 	o := st.Options
 	ng, err := newNetGraph(st.Raw, o.Batch, o.Crop, true)
 	if err != nil {
@@ -121,7 +122,7 @@ func (tr *Trainer) Close() { tr.ng.close() }
 func (tr *Trainer) StepsDone() int { return tr.st.Step }
 
 // Options are the run's options.
-func (tr *Trainer) Options() TrainOptions { return tr.opts }
+func (tr *Trainer) Options() ardm.TrainOptions { return tr.opts }
 
 // SetData records the training data in the model's TrainInfo.
 func (tr *Trainer) SetData(desc string, clips int) {
@@ -131,13 +132,13 @@ func (tr *Trainer) SetData(desc string, clips int) {
 // Model is the current model: the EMA weights, the L_t table and the
 // training info. It shares memory with the trainer; Save or copy it before
 // the next Step.
-func (tr *Trainer) Model() *Model {
+func (tr *Trainer) Model() *ardm.Model {
 	tr.fillInfo()
 	return tr.model
 }
 
 // RawWeights are the optimizer's current (non-averaged) weights.
-func (tr *Trainer) RawWeights() *Weights { return tr.st.Raw }
+func (tr *Trainer) RawWeights() *ardm.Weights { return tr.st.Raw }
 
 func (tr *Trainer) fillInfo() {
 	info := &tr.model.Info
@@ -158,15 +159,15 @@ func (tr *Trainer) fillInfo() {
 // atomically.
 func (tr *Trainer) Save(path string) error {
 	tr.fillInfo()
-	return SaveCheckpoint(path, tr.model, tr.st)
+	return ardm.SaveCheckpoint(path, tr.model, tr.st)
 }
 
-// lr is the learning rate of step (0-based).
-func (o TrainOptions) lr(step int) float64 {
+// learningRate is the learning rate of step (0-based) under o's schedule.
+func learningRate(o ardm.TrainOptions, step int) float64 {
 	f := 1.0
 	if o.Warmup > 0 && step < o.Warmup {
 		f = float64(step+1) / float64(o.Warmup)
-	} else if o.Schedule == ScheduleCosine && o.Steps > o.Warmup {
+	} else if o.Schedule == ardm.ScheduleCosine && o.Steps > o.Warmup {
 		p := math.Min(1, float64(step-o.Warmup)/float64(o.Steps-o.Warmup))
 		f = o.MinLRFrac + (1-o.MinLRFrac)*0.5*(1+math.Cos(math.Pi*p))
 	}
@@ -201,7 +202,7 @@ func (tr *Trainer) prepare(step int) []example {
 		// switched to another mask order on --resume (the built-in model's
 		// was) keeps the random stream it was started with.
 		perm := rng.Perm(T)
-		if o.MaskOrder == MaskStratified || (o.MaskOrder == MaskMixed && rng.IntN(2) == 0) {
+		if o.MaskOrder == ardm.MaskStratified || (o.MaskOrder == ardm.MaskMixed && rng.IntN(2) == 0) {
 			// perm[i] < t must select the first t positions of the
 			// stratified order: perm becomes the rank of each position.
 			stages.DrawOrder(rng, tr.order)
@@ -226,9 +227,9 @@ func (tr *Trainer) prepare(step int) []example {
 			}
 		}
 		F := cfg.NumFeatures()
-		tr.fs.features(cfg, s, values, mask, ng.featV[bi*T*F:(bi+1)*T*F])
+		tr.fs.Features(cfg, s, values, mask, ng.featV[bi*T*F:(bi+1)*T*F])
 		ng.spec.fillLevels(cfg, s, values, mask, bi)
-		Embedding(cfg, t, T, ng.embV[bi*cfg.EmbedDim:(bi+1)*cfg.EmbedDim])
+		ardm.Embedding(cfg, t, T, ng.embV[bi*cfg.EmbedDim:(bi+1)*cfg.EmbedDim])
 	}
 	return exs
 }
@@ -273,7 +274,7 @@ func (tr *Trainer) Step() (StepStats, error) {
 	}
 
 	// Adam with bias correction, then the weight average.
-	lr := o.lr(step)
+	lr := learningRate(o, step)
 	k := float64(step + 1)
 	c1, c2 := 1-math.Pow(o.Beta1, k), 1-math.Pow(o.Beta2, k)
 	decay := math.Min(o.EMADecay, (1+k)/(10+k))
@@ -315,7 +316,7 @@ func (tr *Trainer) trackLt(exs []example) {
 			sum += v
 		}
 		bits := sum / math.Ln2 / float64(T-ex.t)
-		j := LtBin(ex.t, T)
+		j := ardm.LtBin(ex.t, T)
 		st.LtCount[ex.stage-1][j]++
 		a := math.Max(1/st.LtCount[ex.stage-1][j], tr.opts.LtDecay)
 		m.Lt[ex.stage-1][j] += a * (bits - m.Lt[ex.stage-1][j])
