@@ -1,12 +1,18 @@
-// Package ardm defines, trains and runs Upscale ARDMs (Hoogeboom et al.,
-// "Autoregressive Diffusion Models", ICLR 2022) over 16-bit audio.
+// Package ardm defines and runs Upscale ARDMs (Hoogeboom et al.,
+// "Autoregressive Diffusion Models", ICLR 2022) over 16-bit audio: the
+// network's config, weights and checkpoints, its input features, the
+// deterministic forward pass (Forwarder), the heads and the Predictor that
+// package coder codes with, the L_t budget policy, and sampling. It is the
+// inference side and imports no gorgonia; package ardm/train trains the
+// same network, and ardm/internal/kernels holds the numeric kernels both
+// use.
 //
 // # Data and stages
 //
 // A channel of 16-bit PCM is shifted to unsigned x in 0..65535. With
 // branching factor b the value has S = 16/log2(b) base-b digits, most
 // significant first; x^(s) is x with its lowest S-s digits zeroed, and
-// stage s generates digit s given x^(s-1) (package audio does the digit
+// stage s generates digit s given x^(s-1) (package stages does the digit
 // arithmetic).
 //
 // # Network (the one definition; training graph and inference kernels
@@ -40,7 +46,7 @@
 // Per example: draw a stage s, t ~ U{0..n-1} and a permutation sigma of the
 // n positions; mask = sigma < t. sigma is uniformly random (the paper), or
 // with TrainOptions.MaskOrder the coder's stratified order
-// (stages.StratifiedOrder) randomly rotated, the masks the coder shows the
+// (stages.DrawOrder) randomly rotated, the masks the coder shows the
 // model. Loss = -(n/(n-t)) * sum over unrevealed i
 // of log p(digit_s(x_i) | input), which divided by n ln 2 is an unbiased
 // estimate of stage s's bound in bits per sample; the total bound is the sum
@@ -81,8 +87,9 @@
 // with Eps = MixtureEps, so that no digit has probability zero.
 // OA-ARDM is the one-stage case: Branching 65536, S = 1, w = 1.
 //
-// mixture.go holds this arithmetic once, for the training loss
-// (graph_mixture.go) and the inference path (predict_mixture.go). For
+// Package ardm/internal/mixture holds this arithmetic once, for the
+// training loss (ardm/train, graph_mixture.go) and the inference path
+// (predict_mixture.go). For
 // OA-ARDM no 65536-entry tables are built: Predictor.TargetBits scores the
 // true values, generation inverts the mixture's CDF, and the coder codes
 // through the closed-form CDF of Predictor.PredictCDF (coder.CDFModel).
