@@ -14,6 +14,15 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
+// Plot file names inside a report folder.
+const (
+	PlotLt      = "lt.png"
+	PlotBudget  = "bpd_budget.png"
+	PlotStages  = "bpd_stages.png"
+	PlotCodecs  = "codecs.png"
+	PlotPerFile = "per_file.png"
+)
+
 // writePlots writes the plots the report has data for into dir and returns
 // their file names.
 func (r *Report) writePlots(dir string) ([]string, error) {
