@@ -9,7 +9,8 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
+
+	"github.com/ardm-dev/ardm/internal/atomicfile"
 )
 
 // Checkpoint file format (all integers little-endian):
@@ -82,7 +83,10 @@ func SaveCheckpoint(path string, m *Model, st *TrainState) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, b)
+	if err := atomicfile.WriteFile(path, b); err != nil {
+		return fmt.Errorf("ardm: %w", err)
+	}
+	return nil
 }
 
 // LoadCheckpoint reads a checkpoint; st is nil for a model file without
@@ -372,39 +376,4 @@ func putWeights(buf *bytes.Buffer, w *Weights) {
 	for _, p := range w.Params() {
 		putF32s(buf, p)
 	}
-}
-
-// writeFileAtomic writes b to a temporary file next to path, syncs it and
-// renames it over path, so readers see either the old or the new file.
-func writeFileAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("ardm: %w", err)
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("ardm: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("ardm: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("ardm: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("ardm: %w", err)
-	}
-	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/ardm-dev/ardm/internal/atomicfile"
 	"github.com/go-audio/riff"
 )
 
@@ -358,48 +359,26 @@ func checkFmt(name string, b []byte, csize int64, h *Header) error {
 const maxSampleRate = 1 << 26
 
 // WriteFile writes p as a PCM WAV file atomically: it writes a temporary
-// file in the same directory and renames it over path.
-func WriteFile(path string, p *PCM) (err error) {
+// file in the same directory and renames it over path (mode 0644).
+func WriteFile(path string, p *PCM) error {
 	if p == nil {
 		return errors.New("audio: nil PCM")
 	}
 	if err := checkFormat(p.Format); err != nil {
 		return fmt.Errorf("audio: %s: %w", path, err)
 	}
-	dir, base := splitPath(path)
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("audio: %w", err)
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = Write(f, p); err != nil {
+	defer f.Abort()
+	if err := Write(f, p); err != nil {
 		return fmt.Errorf("audio: %s: %w", path, err)
 	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("audio: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("audio: %w", err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("audio: %w", err)
 	}
 	return nil
-}
-
-func splitPath(path string) (dir, base string) {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			return path[:i+1], path[i+1:]
-		}
-	}
-	return ".", path
 }
 
 // Encode returns p as the bytes of a PCM WAV file.

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/ardm-dev/ardm/internal/atomicfile"
 )
 
 // Shard format constants.
@@ -182,8 +184,8 @@ func writeShards(dir string, clips []Clip, source string, skipped []FileIssue) e
 				idx.Clips = append(idx.Clips, sc)
 			}
 			name := fmt.Sprintf("%s-%04d.pcm", split, n)
-			if err := writeAtomic(filepath.Join(dir, name), buf); err != nil {
-				return err
+			if err := atomicfile.WriteFile(filepath.Join(dir, name), buf); err != nil {
+				return fmt.Errorf("datasets: %w", err)
 			}
 			sum := sha256.Sum256(buf)
 			idx.Shards = append(idx.Shards, ShardInfo{File: name, Split: split, Clips: len(part), Bytes: int64(len(buf)), SHA256: hex.EncodeToString(sum[:])})
@@ -193,8 +195,8 @@ func writeShards(dir string, clips []Clip, source string, skipped []FileIssue) e
 	if err != nil {
 		return fmt.Errorf("datasets: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(dir, IndexFile), append(js, '\n')); err != nil {
-		return err
+	if err := atomicfile.WriteFile(filepath.Join(dir, IndexFile), append(js, '\n')); err != nil {
+		return fmt.Errorf("datasets: %w", err)
 	}
 	if old != nil {
 		keep := make(map[string]bool)
@@ -206,37 +208,6 @@ func writeShards(dir string, clips []Clip, source string, skipped []FileIssue) e
 				os.Remove(filepath.Join(dir, s.File)) // best effort: a stale file is harmless
 			}
 		}
-	}
-	return nil
-}
-
-// writeAtomic writes b to a temporary file next to name, syncs it and
-// renames it to name.
-func writeAtomic(name string, b []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	if err = os.Rename(f.Name(), name); err != nil {
-		return fmt.Errorf("datasets: %w", err)
 	}
 	return nil
 }

@@ -200,6 +200,12 @@ func TestWriteDir(t *testing.T) {
 				if strings.HasSuffix(e.Name(), ".png") {
 					pngs = append(pngs, e.Name())
 				}
+				// Reports are for sharing: readable by all, as any output.
+				if fi, err := e.Info(); err != nil {
+					t.Error(err)
+				} else if fi.Mode().Perm() != 0o644 {
+					t.Errorf("%s: mode %v, want 0644", e.Name(), fi.Mode().Perm())
+				}
 			}
 			want := slices.Clone(tc.wantPlots)
 			slices.Sort(want)

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"github.com/ardm-dev/ardm/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,23 +30,10 @@ func (r *Report) WriteDir(dir string) error {
 	return writeFileAtomic(filepath.Join(dir, "report.md"), []byte(r.Markdown(plots)))
 }
 
-// writeFileAtomic writes b to a temporary file beside path and renames it.
+// writeFileAtomic writes b to path atomically, with mode 0644.
 func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("eval: %w", err)
-	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("eval: writing %s: %w", path, werr)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/coder"
+	"github.com/ardm-dev/ardm/internal/atomicfile"
 )
 
 // codecModel loads the model for the codec commands: nil with --no-model
@@ -65,72 +66,67 @@ func outputPath(in, out, outDir, ext string) string {
 	return filepath.Join(filepath.Dir(in), base)
 }
 
-// atomicFile is an output written to a temporary file in the target's
-// directory and renamed over it by Commit; Abort removes it. Standard
-// output ("-") is written directly, or, when staged, to a temporary file
-// that Commit copies to standard output (so that it can be read back
-// first, as --verify does).
+// atomicFile is an output: a file written through atomicfile (Commit
+// renames it over the target, Abort removes it), or standard output ("-"),
+// written directly or, when staged, to a temporary file that Commit copies
+// to standard output (so that it can be read back first, as --verify does).
 type atomicFile struct {
 	io.Writer
-	f      *os.File
-	path   string
-	stdout bool // f is staged for standard output
+	file  *atomicfile.File // a file output
+	stage *os.File         // staged standard output
 }
 
 func createAtomic(path string, stage bool) (*atomicFile, error) {
-	if path == "-" && !stage {
-		return &atomicFile{Writer: os.Stdout, path: path}, nil
+	switch {
+	case path == "-" && !stage:
+		return &atomicFile{Writer: os.Stdout}, nil
+	case path == "-":
+		f, err := os.CreateTemp("", "ardm-stdout-*.tmp")
+		if err != nil {
+			return nil, err
+		}
+		return &atomicFile{Writer: f, stage: f}, nil
 	}
-	dir, pattern := filepath.Dir(path), "."+filepath.Base(path)+".*.tmp"
-	if path == "-" {
-		dir, pattern = "", "ardm-stdout-*.tmp"
-	}
-	f, err := os.CreateTemp(dir, pattern)
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	return &atomicFile{Writer: f, f: f, path: path, stdout: path == "-"}, nil
+	return &atomicFile{Writer: f, file: f}, nil
 }
 
 // Name is the file being written ("-" for unstaged standard output).
 func (a *atomicFile) Name() string {
-	if a.f == nil {
-		return "-"
+	switch {
+	case a.file != nil:
+		return a.file.Name()
+	case a.stage != nil:
+		return a.stage.Name()
 	}
-	return a.f.Name()
+	return "-"
 }
 
 func (a *atomicFile) Commit() error {
-	if a.f == nil {
-		return nil
-	}
-	if a.stdout {
+	switch {
+	case a.file != nil:
+		return a.file.Commit()
+	case a.stage != nil:
 		defer a.Abort()
-		if _, err := a.f.Seek(0, io.SeekStart); err != nil {
+		if _, err := a.stage.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
-		_, err := io.Copy(os.Stdout, a.f)
-		return err
-	}
-	if err := a.f.Chmod(0o644); err != nil {
-		a.Abort()
-		return err
-	}
-	if err := a.f.Close(); err != nil {
-		os.Remove(a.f.Name())
-		return err
-	}
-	if err := os.Rename(a.f.Name(), a.path); err != nil {
-		os.Remove(a.f.Name())
+		_, err := io.Copy(os.Stdout, a.stage)
 		return err
 	}
 	return nil
 }
 
 func (a *atomicFile) Abort() {
-	if a.f != nil {
-		a.f.Close()
-		os.Remove(a.f.Name())
+	switch {
+	case a.file != nil:
+		a.file.Abort()
+	case a.stage != nil:
+		a.stage.Close()
+		os.Remove(a.stage.Name())
 	}
 }
 
