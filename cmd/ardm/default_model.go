@@ -8,7 +8,7 @@ import (
 )
 
 // defaultModelFile is the built-in model: trained by the command in
-// README.md ("Retraining the default model") and exported with ardm export.
+// README.md ("Retraining the built-in model") and exported with ardm export.
 //
 //go:embed default.ardmm
 var defaultModelFile []byte
