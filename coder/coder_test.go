@@ -71,7 +71,7 @@ func TestRoundTrip(t *testing.T) {
 					for _, fi := range info.Frames {
 						for _, k := range fi.Coders {
 							if int(k) != o.force {
-								t.Fatalf("frame %d used %s, forced %s", fi.Index, k, CoderKind(o.force))
+								t.Fatalf("frame %d used %s, forced %s", fi.Index, k, Kind(o.force))
 							}
 						}
 					}
@@ -567,7 +567,7 @@ func TestOrder(t *testing.T) {
 }
 
 func TestCoderKindJSON(t *testing.T) {
-	b, err := json.Marshal(FrameInfo{Coders: []CoderKind{CoderModel, CoderLPC, CoderConstant}})
+	b, err := json.Marshal(FrameInfo{Coders: []Kind{CoderModel, CoderLPC, CoderConstant}})
 	if err != nil || !strings.Contains(string(b), `"coders":["model","lpc","constant"]`) {
 		t.Fatalf("%s, %v", b, err)
 	}
@@ -575,7 +575,7 @@ func TestCoderKindJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &f); err != nil || len(f.Coders) != 3 || f.Coders[1] != CoderLPC {
 		t.Fatalf("round trip: %v %+v", err, f)
 	}
-	var k CoderKind
+	var k Kind
 	if err := k.UnmarshalText([]byte("zip")); err == nil {
 		t.Error("unknown coder name accepted")
 	}

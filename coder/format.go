@@ -35,20 +35,20 @@ const headerSize = 73
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// CoderKind names how one channel of one frame is stored.
-type CoderKind uint8
+// Kind names how one channel of one frame is stored.
+type Kind uint8
 
 // The coders a frame can use.
 const (
-	CoderConstant  CoderKind = 0 // every sample equal (digital silence)
-	CoderVerbatim  CoderKind = 1 // raw PCM
-	CoderFixedRice CoderKind = 2 // fixed polynomial predictor + Rice codes
-	CoderModel     CoderKind = 3 // the model's probabilities + rANS
-	CoderLPC       CoderKind = 4 // linear prediction + adaptive rANS residuals
-	NumCoders                = 5
+	CoderConstant  Kind = 0 // every sample equal (digital silence)
+	CoderVerbatim  Kind = 1 // raw PCM
+	CoderFixedRice Kind = 2 // fixed polynomial predictor + Rice codes
+	CoderModel     Kind = 3 // the model's probabilities + rANS
+	CoderLPC       Kind = 4 // linear prediction + adaptive rANS residuals
+	NumCoders           = 5
 )
 
-func (k CoderKind) String() string {
+func (k Kind) String() string {
 	switch k {
 	case CoderConstant:
 		return "constant"
@@ -65,12 +65,12 @@ func (k CoderKind) String() string {
 }
 
 // MarshalText gives the coder's name, so that JSON shows "lpc", not a
-// number (or, for a []CoderKind, base64).
-func (k CoderKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+// number (or, for a []Kind, base64).
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
 // UnmarshalText reads a name written by MarshalText.
-func (k *CoderKind) UnmarshalText(b []byte) error {
-	for c := CoderKind(0); c < NumCoders; c++ {
+func (k *Kind) UnmarshalText(b []byte) error {
+	for c := Kind(0); c < NumCoders; c++ {
 		if c.String() == string(b) {
 			*k = c
 			return nil
@@ -218,7 +218,7 @@ func maxPayload(n, depth int) int {
 // frameHead is a parsed frame record head.
 type frameHead struct {
 	n      int
-	kinds  []CoderKind
+	kinds  []Kind
 	sizes  []int
 	pcmCRC uint32
 }
@@ -250,7 +250,7 @@ func parseFrameHead(b []byte, h *Header, fh *frameHead) string {
 	fh.kinds = fh.kinds[:0]
 	fh.sizes = fh.sizes[:0]
 	for c := 0; c < ch; c++ {
-		k := CoderKind(b[5+5*c])
+		k := Kind(b[5+5*c])
 		size := int(le.Uint32(b[6+5*c:]))
 		if k >= NumCoders {
 			return fmt.Sprintf("unknown coder %d", k)

@@ -9,7 +9,7 @@ import (
 
 // encodeChannel picks the smallest coding of one channel of one frame and
 // appends it to dst.
-func (c *frameCodec) encodeChannel(dst []byte, x []int32, frame int64, ch int, force int, sc *scratch) (CoderKind, []byte, error) {
+func (c *frameCodec) encodeChannel(dst []byte, x []int32, frame int64, ch int, force int, sc *scratch) (Kind, []byte, error) {
 	base := len(dst)
 	if isConstant(x) && force < 0 {
 		if dst = encodeConstant(dst, x[0]); len(dst)-base <= len(x)*bytesPerSample(c.depth) {
@@ -58,7 +58,7 @@ func (c *frameCodec) encodeChannel(dst []byte, x []int32, frame int64, ch int, f
 }
 
 // decodeChannel decodes one channel payload into dst; false means corrupt.
-func (c *frameCodec) decodeChannel(kind CoderKind, p []byte, frame int64, ch int, dst []int32, sc *scratch) (bool, error) {
+func (c *frameCodec) decodeChannel(kind Kind, p []byte, frame int64, ch int, dst []int32, sc *scratch) (bool, error) {
 	switch kind {
 	case CoderConstant:
 		return decodeConstant(p, c.depth, dst), nil

@@ -4,11 +4,11 @@ import "io"
 
 // FrameInfo describes one frame record.
 type FrameInfo struct {
-	Index   int64       `json:"index"`
-	Offset  int64       `json:"offset"`
-	Samples int         `json:"samples"` // per channel
-	Coders  []CoderKind `json:"coders"`  // per channel
-	Bytes   []int       `json:"bytes"`   // payload bytes per channel
+	Index   int64  `json:"index"`
+	Offset  int64  `json:"offset"`
+	Samples int    `json:"samples"` // per channel
+	Coders  []Kind `json:"coders"`  // per channel
+	Bytes   []int  `json:"bytes"`   // payload bytes per channel
 }
 
 // StreamInfo is what Inspect finds.
@@ -39,7 +39,7 @@ func Inspect(r io.Reader) (*StreamInfo, error) {
 			break
 		}
 		info.Frames = append(info.Frames, FrameInfo{Index: rf.index, Offset: rf.off, Samples: rf.head.n,
-			Coders: append([]CoderKind(nil), rf.head.kinds...), Bytes: append([]int(nil), rf.head.sizes...)})
+			Coders: append([]Kind(nil), rf.head.kinds...), Bytes: append([]int(nil), rf.head.sizes...)})
 	}
 	info.Samples, info.Size, info.MD5 = sc.n, cr.off, sc.md5
 	return info, nil

@@ -13,7 +13,7 @@ type options struct {
 	seed     uint64
 	workers  int
 	frameLen int
-	force    int // internal (tests): -1, or a CoderKind every non-constant frame must use
+	force    int // internal (tests): -1, or a Kind every non-constant frame must use
 }
 
 // DefaultFrameLen is the frame length of streams written without a model.
@@ -72,7 +72,7 @@ func WithFrameLen(n int) Option {
 // Without a model it is an error.
 func WithModelOnly() Option { return forceCoder(CoderModel) }
 
-func forceCoder(k CoderKind) Option {
+func forceCoder(k Kind) Option {
 	return func(o *options) error { o.force = int(k); return nil }
 }
 

@@ -22,7 +22,7 @@ type Stats struct {
 	Frames  int64                `json:"frames"`  // frames (each holds every channel)
 	Samples int64                `json:"samples"` // samples per channel
 	Bytes   int64                `json:"bytes"`   // stream bytes, header and records included
-	Coders  [NumCoders]CoderStat `json:"coders"`  // indexed by CoderKind
+	Coders  [NumCoders]CoderStat `json:"coders"`  // indexed by Kind
 }
 
 // BitsPerSample is the stream size in bits per sample and channel.
@@ -166,7 +166,7 @@ func (w *Writer) Close() error {
 }
 
 type encoded struct {
-	kind    CoderKind
+	kind    Kind
 	payload []byte
 	err     error
 }
@@ -184,7 +184,7 @@ func (w *Writer) flush(nf, frameLen int) error {
 		r := &res[i]
 		r.kind, r.payload, r.err = w.codec.encodeChannel(nil, w.pend[c][lo:hi], w.frame+int64(f), c, w.o.force, w.scr[wk])
 	})
-	fh := frameHead{kinds: make([]CoderKind, ch), sizes: make([]int, ch)}
+	fh := frameHead{kinds: make([]Kind, ch), sizes: make([]int, ch)}
 	end := 0
 	for f := 0; f < nf; f++ {
 		lo, hi := f*frameLen, min((f+1)*frameLen, avail)

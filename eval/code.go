@@ -39,7 +39,7 @@ func CodeFile(ctx context.Context, m coder.Model, pcm *audio.PCM, budget int, se
 	}
 	for k, cs := range st.Coders {
 		if cs.Frames > 0 {
-			c.Coders[coder.CoderKind(k).String()] = cs.Frames
+			c.Coders[coder.Kind(k).String()] = cs.Frames
 		}
 	}
 	if st.Bytes != c.Bytes {

@@ -102,8 +102,8 @@ func ardmInfo(r io.Reader, name string, opts infoOptions) (any, string, error) {
 			continue
 		}
 		cs[k].BitsPerSample = 8 * float64(cs[k].Bytes) / float64(smp[k])
-		res.Coders[coder.CoderKind(k).String()] = cs[k]
-		fmt.Fprintf(&b, "  %-11s %d channel-frames, %.3f bits/sample (payload)\n", coder.CoderKind(k).String()+":", cs[k].Frames, cs[k].BitsPerSample)
+		res.Coders[coder.Kind(k).String()] = cs[k]
+		fmt.Fprintf(&b, "  %-11s %d channel-frames, %.3f bits/sample (payload)\n", coder.Kind(k).String()+":", cs[k].Frames, cs[k].BitsPerSample)
 	}
 	if globals.Verbose {
 		for _, fi := range info.Frames {
