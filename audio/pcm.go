@@ -26,18 +26,30 @@ func (p *PCM) Frames() int {
 
 // Equal reports whether p and q have the same format and every sample equal.
 func (p *PCM) Equal(q *PCM) bool {
-	if p.Format != q.Format || len(p.Data) != len(q.Data) {
-		return false
-	}
-	for c := range p.Data {
-		if len(p.Data[c]) != len(q.Data[c]) {
-			return false
+	_, _, differ := FirstDiff(p, q)
+	return p.Format == q.Format && !differ
+}
+
+// FirstDiff finds the first sample at which the data of a and b differ,
+// channel by channel: channel ch, frame i. A channel that only one of them
+// has differs at frame 0, and a channel that is shorter in one of them
+// differs at that length (so an index may be out of range for one side:
+// check the lengths before reading the samples). Formats are not compared.
+// differ is false when all the data is equal.
+func FirstDiff(a, b *PCM) (ch, i int, differ bool) {
+	for c := range max(len(a.Data), len(b.Data)) {
+		if c >= len(a.Data) || c >= len(b.Data) {
+			return c, 0, true
 		}
-		for i, v := range p.Data[c] {
-			if v != q.Data[c][i] {
-				return false
+		x, y := a.Data[c], b.Data[c]
+		for i := range min(len(x), len(y)) {
+			if x[i] != y[i] {
+				return c, i, true
 			}
 		}
+		if len(x) != len(y) {
+			return c, min(len(x), len(y)), true
+		}
 	}
-	return true
+	return 0, 0, false
 }

@@ -40,24 +40,37 @@ func Stats(p *PCM) []ChannelStats {
 			continue
 		}
 		s.Min, s.Max = ch[0], ch[0]
-		var sum, sq float64
+		var sum float64
 		for _, v := range ch {
 			s.Min = min(s.Min, v)
 			s.Max = max(s.Max, v)
-			f := float64(v)
-			sum += f
-			sq += f * f
+			sum += float64(v)
 			if v == lo || v == hi {
 				s.Clipped++
 			}
 		}
-		n := float64(len(ch))
-		peak := math.Max(math.Abs(float64(s.Min)), math.Abs(float64(s.Max)))
-		s.PeakDBFS = dB(peak / fs)
-		s.RMSDBFS = dB(math.Sqrt(sq/n) / fs)
-		s.DCOffset = sum / n / fs
+		s.PeakDBFS, s.RMSDBFS = Levels(ch, p.BitDepth)
+		s.DCOffset = sum / float64(len(ch)) / fs
 	}
 	return out
+}
+
+// Levels returns the peak and RMS level of the samples x, signed at bit
+// depth depth, in dBFS: relative to full scale 2^(depth-1), so that a
+// full-scale square wave is 0 dBFS for both and a full-scale sine has an
+// RMS of -3.01 dBFS. Silence (or no samples) gives -Inf for both.
+func Levels[S int16 | int32](x []S, depth int) (peakDBFS, rmsDBFS float64) {
+	if len(x) == 0 {
+		return math.Inf(-1), math.Inf(-1)
+	}
+	fs := float64(int64(1) << uint(max(depth, 1)-1))
+	var peak, sq float64
+	for _, v := range x {
+		f := float64(v)
+		peak = max(peak, math.Abs(f))
+		sq += f * f
+	}
+	return dB(peak / fs), dB(math.Sqrt(sq/float64(len(x))) / fs)
 }
 
 // dB is 20 log10(x), -Inf for 0.

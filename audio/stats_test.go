@@ -71,3 +71,35 @@ func TestDuration(t *testing.T) {
 		t.Errorf("empty Duration = %v", got)
 	}
 }
+
+func TestLevels(t *testing.T) {
+	inf := math.Inf(-1)
+	tests := []struct {
+		name      string
+		x         []int32
+		depth     int
+		peak, rms float64
+	}{
+		{"empty", nil, 16, inf, inf},
+		{"silence", []int32{0, 0}, 16, inf, inf},
+		{"full-scale square", []int32{-32768, 32768}, 16, 0, 0},
+		{"half scale", []int32{64, -64}, 8, 20 * math.Log10(0.5), 20 * math.Log10(0.5)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, r := Levels(tt.x, tt.depth)
+			if math.Abs(p-tt.peak) > 1e-12 && p != tt.peak || math.Abs(r-tt.rms) > 1e-12 && r != tt.rms {
+				t.Errorf("Levels = %v, %v; want %v, %v", p, r, tt.peak, tt.rms)
+			}
+			x16 := make([]int16, len(tt.x))
+			for i, v := range tt.x {
+				x16[i] = int16(max(min(v, 32767), -32768))
+			}
+			if tt.depth == 16 && tt.name != "full-scale square" {
+				if p16, r16 := Levels(x16, 16); p16 != p || r16 != r {
+					t.Errorf("int16: %v, %v; int32: %v, %v", p16, r16, p, r)
+				}
+			}
+		})
+	}
+}

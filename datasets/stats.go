@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/ardm-dev/ardm/audio"
 )
 
 // Summary is the distribution of one measurement over clips.
@@ -83,28 +85,7 @@ type Stats struct {
 // has an RMS of -3.01 dBFS), as audio.Stats measures them. Silence gives
 // -Inf for both.
 func Levels(samples []int16) (peakDBFS, rmsDBFS float64) {
-	if len(samples) == 0 {
-		return math.Inf(-1), math.Inf(-1)
-	}
-	var peak int32
-	var sq float64
-	for _, v := range samples {
-		a := int32(v)
-		if a < 0 {
-			a = -a
-		}
-		peak = max(peak, a)
-		f := float64(v)
-		sq += f * f
-	}
-	return levelDBFS(float64(peak)), levelDBFS(math.Sqrt(sq / float64(len(samples))))
-}
-
-func levelDBFS(x float64) float64 {
-	if x <= 0 {
-		return math.Inf(-1)
-	}
-	return 20 * math.Log10(x/32768)
+	return audio.Levels(samples, 16)
 }
 
 // ComputeStats summarises clips. skipped are files that gave no clip (from

@@ -66,18 +66,14 @@ func samePCM(want, got *audio.PCM) error {
 	if got.Format != want.Format {
 		return fmt.Errorf("eval: round trip changed the format: %+v, want %+v", got.Format, want.Format)
 	}
-	if len(got.Data) != len(want.Data) {
+	c, i, differ := audio.FirstDiff(want, got)
+	switch {
+	case !differ:
+		return nil
+	case len(got.Data) != len(want.Data):
 		return fmt.Errorf("eval: round trip gave %d channels, want %d", len(got.Data), len(want.Data))
+	case len(got.Data[c]) != len(want.Data[c]):
+		return fmt.Errorf("eval: round trip gave %d samples in channel %d, want %d", len(got.Data[c]), c, len(want.Data[c]))
 	}
-	for c := range want.Data {
-		if len(got.Data[c]) != len(want.Data[c]) {
-			return fmt.Errorf("eval: round trip gave %d samples in channel %d, want %d", len(got.Data[c]), c, len(want.Data[c]))
-		}
-		for i, v := range want.Data[c] {
-			if got.Data[c][i] != v {
-				return fmt.Errorf("eval: round trip is not bit-exact: channel %d sample %d is %d, want %d", c, i, got.Data[c][i], v)
-			}
-		}
-	}
-	return nil
+	return fmt.Errorf("eval: round trip is not bit-exact: channel %d sample %d is %d, want %d", c, i, got.Data[c][i], want.Data[c][i])
 }

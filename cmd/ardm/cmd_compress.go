@@ -297,12 +297,8 @@ func verifyStream(ctx context.Context, streamPath, wavPath, name string, m coder
 		if k != p.Frames() {
 			return withCode(exitIntegrity, fmt.Errorf("%s: verify: the stream holds more than the input's %d frames", name, pos+int64(k)))
 		}
-		for c := range p.Data {
-			for i, v := range ref.Data[c] {
-				if got := p.Data[c][i]; got != v {
-					return withCode(exitIntegrity, fmt.Errorf("%s: verify: channel %d sample %d decodes to %d, not %d", name, c, pos+int64(i), got, v))
-				}
-			}
+		if c, i, differ := audio.FirstDiff(p, &ref); differ {
+			return withCode(exitIntegrity, fmt.Errorf("%s: verify: channel %d sample %d decodes to %d, not %d", name, c, pos+int64(i), p.Data[c][i], ref.Data[c][i]))
 		}
 		pos += int64(k)
 		prog.Add(k, "")
