@@ -1,9 +1,10 @@
 package ardm
 
 import (
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"testing"
+
+	"github.com/ardm-dev/ardm/stages"
 )
 
 // TestFineFeatures checks f15..f17 against a direct transcription of their

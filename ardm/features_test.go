@@ -1,9 +1,10 @@
 package ardm
 
 import (
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"testing"
+
+	"github.com/ardm-dev/ardm/stages"
 )
 
 func TestFeatureSetConfig(t *testing.T) {

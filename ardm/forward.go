@@ -2,10 +2,11 @@ package ardm
 
 import (
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 )
 
 // The deterministic inference forward pass.
@@ -15,7 +16,7 @@ import (
 // goroutines or into tiles: a matrix product element is
 // acc = bias; acc += float32(x[j]*w[j]) for j ascending (the explicit
 // conversion prevents FMA fusion on arm64), and the nonlinearities are the
-// functions of mathf.go. The result is therefore bit-identical for any
+// functions of package kernels. The result is therefore bit-identical for any
 // GOMAXPROCS and on every architecture.
 
 // tileRows is the number of positions a worker processes at a time (a

@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"flag"
-	"github.com/ardm-dev/ardm/ardm/internal/kernels"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -15,6 +13,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
+	"github.com/ardm-dev/ardm/stages"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")

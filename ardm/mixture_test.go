@@ -2,12 +2,13 @@ package ardm
 
 import (
 	"context"
-	"github.com/ardm-dev/ardm/ardm/internal/mixture"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/ardm-dev/ardm/ardm/internal/mixture"
+	"github.com/ardm-dev/ardm/stages"
 )
 
 func mixConfig(b, K int) Config {

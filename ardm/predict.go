@@ -2,8 +2,9 @@ package ardm
 
 import (
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 	"sync"
+
+	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 )
 
 // Predictor runs a Model for the coder and for generation: it implements

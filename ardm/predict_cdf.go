@@ -2,6 +2,7 @@ package ardm
 
 import (
 	"fmt"
+
 	"github.com/ardm-dev/ardm/ardm/internal/mixture"
 )
 

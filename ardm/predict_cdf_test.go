@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/coder"

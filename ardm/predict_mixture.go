@@ -3,11 +3,12 @@ package ardm
 import (
 	"context"
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm/internal/mixture"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"runtime"
+
+	"github.com/ardm-dev/ardm/ardm/internal/mixture"
+	"github.com/ardm-dev/ardm/stages"
 )
 
 // Inference with the mixture head: b-way tables for Predict (b <= 256),

@@ -3,9 +3,10 @@ package ardm
 import (
 	"context"
 	"fmt"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
+
+	"github.com/ardm-dev/ardm/stages"
 )
 
 // Generation and likelihood under a budget.

@@ -2,10 +2,11 @@ package ardm
 
 import (
 	"context"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/ardm-dev/ardm/stages"
 )
 
 func TestGenerateKeepsKnownBitsAndIsSeeded(t *testing.T) {

@@ -8,8 +8,9 @@ import (
 	"io"
 	"os"
 
-	"github.com/ardm-dev/ardm/internal/atomicfile"
 	"github.com/go-audio/riff"
+
+	"github.com/ardm-dev/ardm/internal/atomicfile"
 )
 
 // WAVE format tags (the wFormatTag of the fmt chunk).

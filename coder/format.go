@@ -3,9 +3,10 @@ package coder
 import (
 	"encoding/binary"
 	"fmt"
-	"github.com/ardm-dev/ardm/stages"
 	"hash/crc32"
 	"io"
+
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/audio"
 )

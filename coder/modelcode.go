@@ -2,8 +2,9 @@ package coder
 
 import (
 	"fmt"
-	"github.com/ardm-dev/ardm/stages"
 	"sync"
+
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/audio"
 )

@@ -1,9 +1,10 @@
 package coder
 
 import (
-	"github.com/ardm-dev/ardm/stages"
 	"math/bits"
 	"math/rand/v2"
+
+	"github.com/ardm-dev/ardm/stages"
 )
 
 // codingOrder writes to dst (len n) the positions 0..n-1 in the order they

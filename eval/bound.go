@@ -3,10 +3,11 @@ package eval
 import (
 	"context"
 	"fmt"
-	"github.com/ardm-dev/ardm/stages"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/coder"

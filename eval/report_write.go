@@ -2,10 +2,11 @@ package eval
 
 import (
 	"fmt"
-	"github.com/ardm-dev/ardm/internal/atomicfile"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ardm-dev/ardm/internal/atomicfile"
 )
 
 // WriteDir writes the report folder: report.json, report.md and the PNG

@@ -3,8 +3,9 @@ package upscale
 import (
 	"context"
 	"fmt"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
+
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/audio"

@@ -2,10 +2,11 @@ package upscale
 
 import (
 	"context"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/audio"

@@ -1,9 +1,10 @@
 package train
 
 import (
-	"github.com/ardm-dev/ardm/ardm"
 	"math"
 	"testing"
+
+	"github.com/ardm-dev/ardm/ardm"
 )
 
 // TestForwardMatchesGraph checks the inference kernels against the

@@ -2,8 +2,9 @@ package train
 
 import (
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm"
 	"math"
+
+	"github.com/ardm-dev/ardm/ardm"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"

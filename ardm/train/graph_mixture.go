@@ -2,9 +2,10 @@ package train
 
 import (
 	"fmt"
+	"math"
+
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/ardm/internal/mixture"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"

@@ -3,8 +3,8 @@ package train
 // Custom gorgonia operations of the training graph. Every activation is a
 // float32 matrix in (rows, channels) layout with rows = examples x
 // positions; each op has a symbolic derivative built from further ops of
-// this file, so gorgonia's Grad differentiates the whole network. The heavy
-// lifting is the matrix products of trainmm.go (SIMD kernels on amd64);
+// these files, so gorgonia's Grad differentiates the whole network. The heavy
+// lifting is the matrix products of kernels.TrainGemm (SIMD kernels on amd64);
 // products whose outputs are rows run on row chunks (or examples) in
 // parallel, each output computed whole by one goroutine. Reductions over
 // rows are cut into chunks of a fixed size and summed in chunk order, so

@@ -4,6 +4,7 @@ package train
 
 import (
 	"fmt"
+
 	"github.com/ardm-dev/ardm/ardm/internal/kernels"
 
 	"github.com/chewxy/hm"

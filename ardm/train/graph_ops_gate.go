@@ -10,7 +10,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// gateOp computes the gate with gateTrain (traingate.go): the inference
+// gateOp computes the gate with kernels.TrainGate: the inference
 // gate's bits, with the deterministic SIMD kernels.
 type gateOp struct {
 	baseOp

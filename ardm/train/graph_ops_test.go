@@ -3,11 +3,12 @@ package train
 import (
 	"context"
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/ardm-dev/ardm/ardm"
 
 	"github.com/ardm-dev/ardm/datasets"
 

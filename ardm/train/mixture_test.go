@@ -1,12 +1,13 @@
 package train
 
 import (
-	"github.com/ardm-dev/ardm/ardm"
-	"github.com/ardm-dev/ardm/ardm/internal/mixture"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/ardm/internal/mixture"
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/datasets"
 )
@@ -81,28 +82,14 @@ func TestMixtureGradientCheck(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := tinyTrainOptions(1)
-			opts.Batch, opts.Crop = 2, 40
-			tr, err := New(tc.cfg, opts, datasets.NewBatcher(testClips(4, 200, 5), opts.Batch, opts.Crop, 9))
-			if err != nil {
-				t.Fatal(err)
-			}
+			tr, w := gradientTrainer(t, tc.cfg)
 			defer tr.Close()
-			w := tr.st.Raw
-			params := w.Params()
-			for i, p := range noisyWeights(tc.cfg, 3, 1.0).Params() {
-				copy(params[i], p)
-			}
-			tr.prepare(3)
-			if err := tr.ng.run(); err != nil {
-				t.Fatal(err)
-			}
 			l64 := refMixLoss64(tr.ng, w)
 			if math.Abs(l64-tr.ng.loss()) > 1e-5*l64 {
 				t.Fatalf("graph loss %v, float64 reference %v", tr.ng.loss(), l64)
 			}
 			t.Logf("loss %.5g", l64)
-			checkGradients(t, tr.ng, params, func() float64 { return refMixLoss64(tr.ng, w) }, 1e-3, 1e-3, 1e-7)
+			checkGradients(t, tr.ng, w.Params(), func() float64 { return refMixLoss64(tr.ng, w) }, 1e-3, 1e-3, 1e-7)
 		})
 	}
 }

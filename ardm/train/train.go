@@ -3,11 +3,12 @@ package train
 import (
 	"context"
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/audio"
 )

@@ -2,8 +2,9 @@ package train
 
 import (
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm"
 	"testing"
+
+	"github.com/ardm-dev/ardm/ardm"
 
 	"github.com/ardm-dev/ardm/datasets"
 )

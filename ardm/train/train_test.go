@@ -3,13 +3,14 @@ package train
 import (
 	"context"
 	"errors"
-	"github.com/ardm-dev/ardm/ardm"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/datasets"
 )
@@ -170,6 +171,31 @@ func refLoss64(ng *netGraph, w *ardm.Weights) float64 {
 	return loss
 }
 
+// gradientTrainer returns a trainer for cfg on tiny clips whose raw
+// weights are noisy (so that no layer is trivial), with the graph run
+// once on step 3's batch: the starting point of the gradient checks. The
+// caller closes it.
+func gradientTrainer(t *testing.T, cfg ardm.Config) (*Trainer, *ardm.Weights) {
+	t.Helper()
+	opts := tinyTrainOptions(1)
+	opts.Batch, opts.Crop = 2, 40
+	tr, err := New(cfg, opts, datasets.NewBatcher(testClips(4, 200, 5), opts.Batch, opts.Crop, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := tr.st.Raw
+	params := w.Params()
+	for i, p := range noisyWeights(cfg, 3, 1.0).Params() {
+		copy(params[i], p)
+	}
+	tr.prepare(3)
+	if err := tr.ng.run(); err != nil {
+		tr.Close()
+		t.Fatal(err)
+	}
+	return tr, w
+}
+
 // TestGradientCheck compares the gorgonia gradients with central finite
 // differences of a float64 transcription of the network and loss.
 func TestGradientCheck(t *testing.T) {
@@ -183,27 +209,12 @@ func TestGradientCheck(t *testing.T) {
 	}
 	for _, tc := range cfgs {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := tinyTrainOptions(1)
-			opts.Batch, opts.Crop = 2, 40
-			clips := testClips(4, 200, 5)
-			tr, err := New(tc.cfg, opts, datasets.NewBatcher(clips, opts.Batch, opts.Crop, 9))
-			if err != nil {
-				t.Fatal(err)
-			}
+			tr, w := gradientTrainer(t, tc.cfg)
 			defer tr.Close()
-			w := tr.st.Raw
-			params := w.Params()
-			for i, p := range noisyWeights(tc.cfg, 3, 1.0).Params() {
-				copy(params[i], p)
-			}
-			tr.prepare(3)
-			if err := tr.ng.run(); err != nil {
-				t.Fatal(err)
-			}
 			if l64 := refLoss64(tr.ng, w); math.Abs(l64-tr.ng.loss()) > 1e-5*l64 {
 				t.Fatalf("graph loss %v, float64 reference %v", tr.ng.loss(), l64)
 			}
-			checkGradients(t, tr.ng, params, func() float64 { return refLoss64(tr.ng, w) }, 1e-4, 1e-4, 1e-9)
+			checkGradients(t, tr.ng, w.Params(), func() float64 { return refLoss64(tr.ng, w) }, 1e-4, 1e-4, 1e-9)
 		})
 	}
 }

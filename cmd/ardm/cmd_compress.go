@@ -9,9 +9,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/coder"
-	"github.com/spf13/cobra"
 )
 
 func init() { register(newCompressCmd) }

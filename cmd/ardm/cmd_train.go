@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ardm-dev/ardm/ardm/train"
 	"os"
 	"runtime/debug"
 	"time"
+
+	"github.com/ardm-dev/ardm/ardm/train"
 
 	"github.com/spf13/cobra"
 

@@ -2,11 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/ardm-dev/ardm/stages"
 	"math"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ardm-dev/ardm/stages"
 
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/audio"

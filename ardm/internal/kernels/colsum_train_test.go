@@ -53,9 +53,10 @@ func TestColSum64(t *testing.T) {
 	}
 }
 
-// BenchmarkTrainColSum sums a row chunk of the training graph (1024 rows) of the shipped network's widths (16
-// channels, 32 conv outputs) and the default one's conv outputs (64).
-func BenchmarkColSum64(b *testing.B) {
+// BenchmarkTrainColSum sums one row chunk of the training graph (1024
+// rows) at the shipped network's widths (16 channels, 32 conv outputs)
+// and the default one's conv outputs (64).
+func BenchmarkTrainColSum(b *testing.B) {
 	for _, cols := range []int{16, 32, 64} {
 		const rows = 1024
 		src := make([]float32, rows*cols)

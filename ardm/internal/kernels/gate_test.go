@@ -156,16 +156,13 @@ func BenchmarkGate(b *testing.B) {
 		z[i] = float32(i%37)/6 - 3
 	}
 	dst := make([]float32, tileRows*C)
-	saved := gemmLevel
-	defer func() { gemmLevel = saved }()
-	for level := gemmLevelGo; level <= gemmMaxLevel; level++ {
-		gemmLevel = level
-		b.Run(gemmLevelNames[level], func(b *testing.B) {
+	EachLevel(func(level string) {
+		b.Run(level, func(b *testing.B) {
 			b.SetBytes(int64(len(dst) * 4))
 			for i := 0; i < b.N; i++ {
 				Gate(dst, z, tileRows, C)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(dst)), "ns/gate")
 		})
-	}
+	})
 }

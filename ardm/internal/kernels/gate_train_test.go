@@ -75,12 +75,9 @@ func gateTrainCases() []struct {
 // 1e-30 absolute for subnormal products) of the float64 gate
 // tanh(x)/(1+e^-y).
 func TestGateTrain(t *testing.T) {
-	saved := gemmLevel
-	defer func() { gemmLevel = saved }()
-	for level := gemmLevelGo; level <= gemmMaxLevel; level++ {
-		gemmLevel = level
+	EachLevel(func(level string) {
 		for _, tc := range gateTrainCases() {
-			t.Run(fmt.Sprintf("%s/%s", gemmLevelNames[level], tc.name), func(t *testing.T) {
+			t.Run(level+"/"+tc.name, func(t *testing.T) {
 				C := tc.C
 				z, rows := gateInputs(tc.tanhIn, tc.sigIn, C)
 				g := make([]float32, rows*C+1)
@@ -114,7 +111,7 @@ func TestGateTrain(t *testing.T) {
 				}
 			})
 		}
-	}
+	})
 }
 
 // refGateGrad64 is the float64 gradient of tanh(x)*sigmoid(y) times d:
@@ -189,9 +186,9 @@ func TestGateTrainGrad(t *testing.T) {
 	}
 }
 
-// BenchmarkGateTrain runs the training gate forward and backward on a row
+// BenchmarkTrainGate runs the training gate forward and backward on a row
 // chunk of the shipped (16 channels) and default (32) networks.
-func BenchmarkGateTrain(b *testing.B) {
+func BenchmarkTrainGate(b *testing.B) {
 	for _, C := range []int{16, 32} {
 		const rows = 1024 // the training graph's row chunk
 		z := make([]float32, rows*2*C)

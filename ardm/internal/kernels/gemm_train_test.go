@@ -166,10 +166,10 @@ func TestSgemmZeroK(t *testing.T) {
 	}
 }
 
-// BenchmarkSgemm measures the training graph's products of one row chunk
+// BenchmarkTrainGemm measures the training graph's products of one row chunk
 // (1024 rows) for the shipped model (16 channels) and the default one
 // (32), with each kernel.
-func BenchmarkSgemm(b *testing.B) {
+func BenchmarkTrainGemm(b *testing.B) {
 	saved := mmLevel
 	defer func() { mmLevel = saved }()
 	const m = 1024

@@ -92,7 +92,7 @@ func sigPair(z float64) (pos, neg float64) {
 // for small x too.
 func oneMinusExpNeg(x float64) float64 {
 	if x >= 0.5 {
-		return 1 - kernels.Exp(-x) // expDet clamps, so +Inf gives 1
+		return 1 - kernels.Exp(-x) // kernels.Exp clamps, so +Inf gives 1
 	}
 	// 1 - e^-x = x (1 - x/2 (1 - x/3 (1 - ...))), to degree 16: truncation
 	// below 0.5^17/17! relative.
