@@ -35,6 +35,11 @@ const CheckpointVersion = 1
 
 var checkpointMagic = [8]byte{'A', 'R', 'D', 'M', 'C', 'K', 'P', 'T'}
 
+// IsCheckpoint reports whether b starts with the checkpoint magic (b holds
+// the first bytes of a file; at least 8 are needed). It does not check the
+// rest of the file.
+func IsCheckpoint(b []byte) bool { return bytes.HasPrefix(b, checkpointMagic[:]) }
+
 const flagTrainState = 1
 
 // ErrNotCheckpoint means the file does not start with the checkpoint magic.

@@ -34,14 +34,34 @@ func (o *compressOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
 	f.BoolVar(&o.NoModel, "no-model", false, "use only the model-free coders (LPC, fixed predictor + Rice, verbatim, constant)")
 	f.BoolVar(&o.ModelOnly, "model-only", false, "code every frame with the model, even where a classic coder is smaller (to time the model's worst case, or measure the model alone)")
-	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per frame and channel over all stages (0: one per position, slowest)")
+	budgetFlag(cmd, &o.Budget, "network calls per frame and channel over all stages (0: one per position, slowest)")
 	f.StringVarP(&o.Out, "output", "o", "", `output file ("-" for stdout; default IN with .ardm)`)
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
 	f.BoolVar(&o.Verify, "verify", false, "decode each output after writing it and compare every sample")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels coded at once (default GOMAXPROCS)")
 }
 
-func newCompressCmd() *cobra.Command {
+// validate checks the flags against each other and the inputs args.
+func (o *compressOptions) validate(args []string) error {
+	if o.Budget < 0 && o.Budget != modelBudget {
+		return usageErr("--budget must be >= 0")
+	}
+	if o.Workers < 0 {
+		return usageErr("--workers must be >= 0")
+	}
+	if err := checkOutputs(args, o.Out, o.OutDir, ".ardm"); err != nil {
+		return err
+	}
+	if o.NoModel && o.ModelOnly {
+		return usageErr("--no-model and --model-only exclude each other")
+	}
+	if o.NoModel && o.Model != "" {
+		return usageErr("--model and --no-model exclude each other")
+	}
+	return nil
+}
+
+func newCompressCmd(gopts *globalOptions) *cobra.Command {
 	var opts compressOptions
 	cmd := &cobra.Command{
 		Use:   "compress [--model M] [--budget N] IN.wav... [-o OUT.ardm | --out-dir DIR]",
@@ -52,8 +72,9 @@ probabilities drive an rANS coder, and a frame the model would code worse
 than a classic coder (LPC with an adaptive residual model, fixed predictor
 + Rice, constant, raw PCM) is stored with that coder, so no file grows by
 more than a few bytes per frame over its best classic coding.
---budget sets the network calls per frame: more calls, smaller model-coded
-frames, proportionally slower (ardm eval shows the curve). --model-only
+--budget sets the network calls per frame (default: the model's, 12 per
+stage): more calls, smaller model-coded frames, proportionally slower
+(ardm eval shows the curve). --model-only
 stores every frame with the model (to time or measure it alone).
 
 Inputs: WAV files, "-" for standard input. Outputs: OUT.ardm next to each
@@ -76,25 +97,10 @@ Example:
 ` + exitStatusHelp,
 		Args: cobra.MinimumNArgs(1),
 		PreRunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Budget < 0 {
-				return usageErr("--budget must be >= 0")
-			}
-			if opts.Workers < 0 {
-				return usageErr("--workers must be >= 0")
-			}
-			if err := checkOutputs(args, opts.Out, opts.OutDir, ".ardm"); err != nil {
-				return err
-			}
-			if opts.NoModel && opts.ModelOnly {
-				return usageErr("--no-model and --model-only exclude each other")
-			}
-			if opts.NoModel && opts.Model != "" {
-				return usageErr("--model and --no-model exclude each other")
-			}
-			return nil
+			return opts.validate(args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCompress(cmd.Context(), opts, args)
+			return runCompress(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
@@ -118,9 +124,12 @@ type compressResult struct {
 	Header        coder.Header `json:"header"`
 }
 
-func runCompress(ctx context.Context, opts compressOptions, args []string) error {
-	m, err := codecModel(opts.Model, opts.NoModel)
+func runCompress(ctx context.Context, opts compressOptions, gopts globalOptions, args []string) error {
+	am, m, err := codecModel(opts.Model, opts.NoModel)
 	if err != nil {
+		return err
+	}
+	if opts.Budget, err = resolveBudget(opts.Budget, am); err != nil {
 		return err
 	}
 	if opts.OutDir != "" {
@@ -128,18 +137,18 @@ func runCompress(ctx context.Context, opts compressOptions, args []string) error
 			return err
 		}
 	}
-	return eachInput(ctx, "compress", args, func(in string) error {
-		res, err := compressFile(ctx, m, opts, in)
+	return eachInput(ctx, gopts, "compress", args, func(in string) error {
+		res, err := compressFile(ctx, m, opts, gopts, in)
 		if err != nil {
 			return err
 		}
-		codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %.3f bits/sample, ratio %.3f, %d bytes, %.1fx real time%s\n",
+		gopts.codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %.3f bits/sample, ratio %.3f, %d bytes, %.1fx real time%s\n",
 			res.File, res.Output, res.BitsPerSample, res.Ratio, res.Bytes, res.Realtime, map[bool]string{true: ", verified"}[res.Verified]))
 		return nil
 	})
 }
 
-func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in string) (*compressResult, error) {
+func compressFile(ctx context.Context, m coder.Model, opts compressOptions, gopts globalOptions, in string) (*compressResult, error) {
 	start := time.Now()
 	src, name, err := openInput(in)
 	if err != nil {
@@ -179,7 +188,7 @@ func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in s
 			out.Abort()
 		}
 	}()
-	copts := []coder.Option{coder.WithBudget(opts.Budget), coder.WithOrderSeed(globals.Seed)}
+	copts := []coder.Option{coder.WithBudget(opts.Budget), coder.WithOrderSeed(gopts.Seed)}
 	if opts.ModelOnly {
 		copts = append(copts, coder.WithModelOnly())
 	}
@@ -195,7 +204,7 @@ func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in s
 	}
 	// One model frame at a time: the coder buffers a batch of frames, so
 	// memory does not depend on the length of the input.
-	if err := streamFrames(ctx, ar, w.Header().FrameLen, newProgress("compress "+name, int(max(total, 0))), w.Write); err != nil {
+	if err := streamFrames(ctx, ar, w.Header().FrameLen, gopts.newProgress("compress "+name, int(max(total, 0))), w.Write); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil {
@@ -211,7 +220,7 @@ func compressFile(ctx context.Context, m coder.Model, opts compressOptions, in s
 		res.Ratio = float64(st.Samples*int64(f.Channels)*int64((f.BitDepth+7)/8)) / float64(st.Bytes)
 	}
 	if opts.Verify {
-		if err := verifyStream(ctx, out.Name(), reread, name, m, dopts); err != nil {
+		if err := verifyStream(ctx, gopts, out.Name(), reread, name, m, dopts); err != nil {
 			return nil, err
 		}
 		res.Verified = true
@@ -255,7 +264,7 @@ func streamFrames(ctx context.Context, ar *audio.Reader, n int, prog *progress, 
 // frame by frame, with a second read of the WAV file wavPath; memory does
 // not depend on the length. A mismatch or a damaged stream exits with
 // status 4.
-func verifyStream(ctx context.Context, streamPath, wavPath, name string, m coder.Model, dopts []coder.Option) error {
+func verifyStream(ctx context.Context, gopts globalOptions, streamPath, wavPath, name string, m coder.Model, dopts []coder.Option) error {
 	sf, err := os.Open(streamPath)
 	if err != nil {
 		return err
@@ -277,7 +286,7 @@ func verifyStream(ctx context.Context, streamPath, wavPath, name string, m coder
 	if cr.Format() != ar.Format() {
 		return withCode(exitIntegrity, fmt.Errorf("%s: verify: stream format %+v, input %+v", name, cr.Format(), ar.Format()))
 	}
-	prog := newProgress("verify "+name, int(max(cr.Header().Samples, 0)))
+	prog := gopts.newProgress("verify "+name, int(max(cr.Header().Samples, 0)))
 	var ref audio.PCM
 	var pos int64
 	for {

@@ -9,12 +9,14 @@ func init() { register(newDatasetCmd) }
 // datasetSubcommands holds the constructors of the `ardm dataset ...`
 // subcommands; each subcommand file registers its own with registerDataset
 // in an init function.
-var datasetSubcommands []func() *cobra.Command
+var datasetSubcommands []func(*globalOptions) *cobra.Command
 
 // registerDataset adds a subcommand to `ardm dataset`.
-func registerDataset(f func() *cobra.Command) { datasetSubcommands = append(datasetSubcommands, f) }
+func registerDataset(f func(*globalOptions) *cobra.Command) {
+	datasetSubcommands = append(datasetSubcommands, f)
+}
 
-func newDatasetCmd() *cobra.Command {
+func newDatasetCmd(gopts *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "dataset",
 		Short: "Make, prepare and describe SC09 data sets",
@@ -38,7 +40,7 @@ Example:
 		},
 	}
 	for _, add := range datasetSubcommands {
-		cmd.AddCommand(add())
+		cmd.AddCommand(add(gopts))
 	}
 	return cmd
 }

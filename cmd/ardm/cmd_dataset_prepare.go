@@ -57,7 +57,7 @@ func (o *datasetPrepareOptions) validate() error {
 	return nil
 }
 
-func newDatasetPrepareCmd() *cobra.Command {
+func newDatasetPrepareCmd(gopts *globalOptions) *cobra.Command {
 	var opts datasetPrepareOptions
 	cmd := &cobra.Command{
 		Use:   "prepare --in DIR --out DIR",
@@ -92,7 +92,7 @@ Skipped input files give exit status 3 (the shards are still written).`,
 			return opts.validate()
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDatasetPrepare(cmd.Context(), opts)
+			return runDatasetPrepare(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
@@ -113,26 +113,26 @@ type prepareResult struct {
 	IssueCounts map[string]int `json:"issue_counts,omitempty"`
 }
 
-func runDatasetPrepare(ctx context.Context, opts datasetPrepareOptions) error {
-	set, err := loadSC09(ctx, opts.In, datasets.LoadOptions{Splits: opts.Splits, Length: opts.Length, Jobs: opts.Jobs})
+func runDatasetPrepare(ctx context.Context, opts datasetPrepareOptions, gopts globalOptions, args []string) error {
+	set, err := loadSC09(ctx, gopts, opts.In, datasets.LoadOptions{Splits: opts.Splits, Length: opts.Length, Jobs: opts.Jobs})
 	if err != nil {
 		return err
 	}
 	if len(set.Clips) == 0 {
 		return fmt.Errorf("dataset prepare: no usable clips in %s (%d files skipped)", opts.In, len(set.Report.Skipped))
 	}
-	if globals.Verbose {
+	if gopts.Verbose {
 		for _, o := range set.Report.Odd {
-			logf("%s: %s", o.Path, strings.Join(o.Issues, "; "))
+			gopts.logf("%s: %s", o.Path, strings.Join(o.Issues, "; "))
 		}
 	}
 	for _, s := range set.Report.Skipped {
-		logf("skipped %s: %s", s.Path, strings.Join(s.Issues, "; "))
+		gopts.logf("skipped %s: %s", s.Path, strings.Join(s.Issues, "; "))
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	wbar := newProgress("writing", len(set.Clips))
+	wbar := gopts.newProgress("writing", len(set.Clips))
 	if err := datasets.WriteSetShards(opts.Out, set); err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func runDatasetPrepare(ctx context.Context, opts datasetPrepareOptions) error {
 		}
 		b.WriteByte('\n')
 	}
-	printResult(res, b.String())
+	gopts.printResult(res, b.String())
 	if res.Skipped > 0 {
 		return withCode(exitPartial, fmt.Errorf("dataset prepare: %d of %d files skipped (see above)", res.Skipped, res.Files))
 	}
@@ -178,12 +178,12 @@ func runDatasetPrepare(ctx context.Context, opts datasetPrepareOptions) error {
 
 // loadSC09 loads a Speech Commands folder with a "reading" progress bar on
 // stderr and Ctrl-C support.
-func loadSC09(ctx context.Context, dir string, o datasets.LoadOptions) (*datasets.Set, error) {
+func loadSC09(ctx context.Context, gopts globalOptions, dir string, o datasets.LoadOptions) (*datasets.Set, error) {
 	var bar *progress
 	o.Context = ctx
 	o.Progress = func(done, total int) {
 		if bar == nil {
-			bar = newProgress("reading", total)
+			bar = gopts.newProgress("reading", total)
 		}
 		bar.Set(done, "")
 	}

@@ -22,7 +22,7 @@ func (o *datasetStatsOptions) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files read in parallel (Speech Commands folders)")
 }
 
-func newDatasetStatsCmd() *cobra.Command {
+func newDatasetStatsCmd(gopts *globalOptions) *cobra.Command {
 	var opts datasetStatsOptions
 	cmd := &cobra.Command{
 		Use:   "stats DIR",
@@ -55,14 +55,14 @@ Example:
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDatasetStats(cmd.Context(), opts, args)
+			return runDatasetStats(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
 	return cmd
 }
 
-func runDatasetStats(ctx context.Context, opts datasetStatsOptions, args []string) error {
+func runDatasetStats(ctx context.Context, opts datasetStatsOptions, gopts globalOptions, args []string) error {
 	dir := args[0]
 	var st *datasets.Stats
 	if datasets.IsShardDir(dir) {
@@ -77,7 +77,7 @@ func runDatasetStats(ctx context.Context, opts datasetStatsOptions, args []strin
 		st = datasets.ComputeStats(clips, idx.Skipped)
 		st.Kind = "shards"
 	} else {
-		set, err := loadSC09(ctx, dir, datasets.LoadOptions{Jobs: opts.Jobs})
+		set, err := loadSC09(ctx, gopts, dir, datasets.LoadOptions{Jobs: opts.Jobs})
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func runDatasetStats(ctx context.Context, opts datasetStatsOptions, args []strin
 		st.Load = &set.Report
 	}
 	st.Dir = dir
-	printResult(st, st.Text())
+	gopts.printResult(st, st.Text())
 	return nil
 }
 

@@ -54,7 +54,7 @@ func (o *datasetSynthOptions) validate() error {
 	return nil
 }
 
-func newDatasetSynthCmd() *cobra.Command {
+func newDatasetSynthCmd(gopts *globalOptions) *cobra.Command {
 	var opts datasetSynthOptions
 	cmd := &cobra.Command{
 		Use:   "synth --out DIR --speakers N [--seed S] [--jobs J] [--words W,...] [--takes K]",
@@ -94,7 +94,7 @@ Example:
 			return opts.validate()
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDatasetSynth(cmd.Context(), opts)
+			return runDatasetSynth(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
@@ -113,7 +113,7 @@ type synthResult struct {
 	PerSplit map[string]int `json:"per_split"`
 }
 
-func runDatasetSynth(ctx context.Context, opts datasetSynthOptions) error {
+func runDatasetSynth(ctx context.Context, opts datasetSynthOptions, gopts globalOptions, args []string) error {
 	voices, err := datasets.SynthVoices(ctx, opts.Espeak)
 	if err != nil {
 		return err
@@ -124,15 +124,15 @@ func runDatasetSynth(ctx context.Context, opts datasetSynthOptions) error {
 			mb++
 		}
 	}
-	if globals.Verbose {
-		logf("dataset synth: %d voices, %d of them MBROLA", len(voices), mb)
+	if gopts.Verbose {
+		gopts.logf("dataset synth: %d voices, %d of them MBROLA", len(voices), mb)
 	}
 	total := opts.Speakers * len(opts.Words) * opts.Takes
-	bar := newProgress("synth", total)
+	bar := gopts.newProgress("synth", total)
 	err = datasets.Synthesize(ctx, datasets.SynthOptions{
 		Out:      opts.Out,
 		Speakers: opts.Speakers,
-		Seed:     globals.Seed,
+		Seed:     gopts.Seed,
 		Jobs:     opts.Jobs,
 		Words:    opts.Words,
 		Takes:    opts.Takes,
@@ -145,7 +145,7 @@ func runDatasetSynth(ctx context.Context, opts datasetSynthOptions) error {
 	}
 	bar.Done("")
 	res := synthResult{
-		Out: opts.Out, Seed: globals.Seed, Speakers: opts.Speakers, Words: len(opts.Words),
+		Out: opts.Out, Seed: gopts.Seed, Speakers: opts.Speakers, Words: len(opts.Words),
 		Clips: total, Voices: len(voices), MBROLA: mb, PerSplit: map[string]int{},
 	}
 	listed := 0
@@ -160,8 +160,8 @@ func runDatasetSynth(ctx context.Context, opts datasetSynthOptions) error {
 	}
 	res.PerSplit[datasets.Training] = total - listed
 	text := fmt.Sprintf("%s: %d clips from %d speakers (%d voices, %d MBROLA), seed %d; training %d, validation %d, testing %d\n",
-		opts.Out, total, opts.Speakers, len(voices), mb, globals.Seed,
+		opts.Out, total, opts.Speakers, len(voices), mb, gopts.Seed,
 		res.PerSplit[datasets.Training], res.PerSplit[datasets.Validation], res.PerSplit[datasets.Testing])
-	printResult(res, text)
+	gopts.printResult(res, text)
 	return nil
 }

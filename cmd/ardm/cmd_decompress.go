@@ -32,7 +32,15 @@ func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels decoded at once (default GOMAXPROCS)")
 }
 
-func newDecompressCmd() *cobra.Command {
+// validate checks the flags and where the inputs args go.
+func (o *decompressOptions) validate(args []string) error {
+	if o.Workers < 0 {
+		return usageErr("--workers must be >= 0")
+	}
+	return checkOutputs(args, o.Out, o.OutDir, ".wav")
+}
+
+func newDecompressCmd(gopts *globalOptions) *cobra.Command {
 	var opts decompressOptions
 	cmd := &cobra.Command{
 		Use:   "decompress IN.ardm... [-o OUT.wav | --out-dir DIR]",
@@ -51,21 +59,15 @@ that model (--model); the error names the hash it needs. A corrupt or
 truncated stream, a checksum mismatch or the wrong model exit with status 4.
 
 Example:
-  ardm decompress --model sc09.ckpt clip.ardm -o clip.wav
+  ardm decompress --model sc09.ardmm clip.ardm -o clip.wav
 
 ` + exitStatusHelp,
 		Args: cobra.MinimumNArgs(1),
 		PreRunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Workers < 0 {
-				return usageErr("--workers must be >= 0")
-			}
-			if err := checkOutputs(args, opts.Out, opts.OutDir, ".wav"); err != nil {
-				return err
-			}
-			return nil
+			return opts.validate(args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDecompress(cmd.Context(), opts, args)
+			return runDecompress(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
@@ -82,24 +84,24 @@ type decompressResult struct {
 	Realtime float64 `json:"x_realtime"`
 }
 
-func runDecompress(ctx context.Context, opts decompressOptions, args []string) error {
+func runDecompress(ctx context.Context, opts decompressOptions, gopts globalOptions, args []string) error {
 	if opts.OutDir != "" {
 		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
 			return err
 		}
 	}
 	models := map[[32]byte]coder.Model{} // loaded once per hash
-	return eachInput(ctx, "decompress", args, func(in string) error {
-		res, err := decompressFile(ctx, opts, in, models)
+	return eachInput(ctx, gopts, "decompress", args, func(in string) error {
+		res, err := decompressFile(ctx, opts, gopts, in, models)
 		if err != nil {
 			return err
 		}
-		codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %d samples x %d channels, %.1fx real time\n", res.File, res.Output, res.Samples, res.Channels, res.Realtime))
+		gopts.codecResult(res, res.Output, fmt.Sprintf("%s -> %s: %d samples x %d channels, %.1fx real time\n", res.File, res.Output, res.Samples, res.Channels, res.Realtime))
 		return nil
 	})
 }
 
-func decompressFile(ctx context.Context, opts decompressOptions, in string, models map[[32]byte]coder.Model) (*decompressResult, error) {
+func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOptions, in string, models map[[32]byte]coder.Model) (*decompressResult, error) {
 	start := time.Now()
 	f, name, err := openInput(in)
 	if err != nil {
@@ -115,7 +117,7 @@ func decompressFile(ctx context.Context, opts decompressOptions, in string, mode
 		copy(hash[:], head[5:37])
 		if hash != ([32]byte{}) {
 			if m = models[hash]; m == nil {
-				if m, err = codecModel(opts.Model, false); err != nil {
+				if _, m, err = codecModel(opts.Model, false); err != nil {
 					return nil, err
 				}
 				models[hash] = m
@@ -153,7 +155,7 @@ func decompressFile(ctx context.Context, opts decompressOptions, in string, mode
 	if err != nil {
 		return nil, err
 	}
-	prog := newProgress("decompress "+name, int(max(h.Samples, 0)))
+	prog := gopts.newProgress("decompress "+name, int(max(h.Samples, 0)))
 	var n int64
 	for {
 		if err := ctx.Err(); err != nil {

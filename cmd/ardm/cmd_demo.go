@@ -35,10 +35,10 @@ func (o *demoOptions) AddFlags(c *cobra.Command) {
 	f.StringVar(&o.Out, "out", "out/demo", "folder for everything the demo writes")
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
 	f.IntVar(&o.Speakers, "speakers", 1, "synthetic speakers to make (10 clips each)")
-	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per frame for compress and upscale")
+	budgetFlag(c, &o.Budget, "network calls per frame for compress, upscale and eval")
 }
 
-func newDemoCmd() *cobra.Command {
+func newDemoCmd(gopts *globalOptions) *cobra.Command {
 	var o demoOptions
 	c := &cobra.Command{
 		Use:   "demo [--out DIR]",
@@ -51,9 +51,9 @@ func newDemoCmd() *cobra.Command {
   2. compress: codes every clip losslessly with the model (ardm compress
      --verify), then decompresses the streams (ardm decompress) and compares
      every sample with the original;
-  3. upscale: reduces each clip to 8 bits and generates the missing 8 bits
-     with the model (ardm upscale --reference), reporting SNR against the
-     zero-fill and mid-bin-fill baselines;
+  3. upscale: reduces the first three clips to 8 bits and generates the
+     missing 8 bits with the model (ardm upscale --reference), reporting
+     SNR against the zero-fill and mid-bin-fill baselines;
   4. eval: bound, coded size and flac -8 / wavpack -hhx6 on the same clips
      (ardm eval --report), with report.md and PNG plots.
 
@@ -69,12 +69,9 @@ Example:
 			if o.Speakers < 1 || o.Speakers > 1000 {
 				return usageErr("--speakers %d out of range 1..1000", o.Speakers)
 			}
-			if o.Budget < 0 {
-				return usageErr("--budget must be >= 0")
-			}
 			return nil
 		},
-		RunE: func(c *cobra.Command, _ []string) error { return runDemo(c.Context(), o) },
+		RunE: func(c *cobra.Command, args []string) error { return runDemo(c.Context(), o, *gopts, args) },
 	}
 	o.AddFlags(c)
 	return c
@@ -82,32 +79,29 @@ Example:
 
 func init() { register(newDemoCmd) }
 
-func runDemo(ctx context.Context, o demoOptions) error {
-	quiet := globals.Quiet
-	seed := strconv.FormatUint(globals.Seed, 10)
+func runDemo(ctx context.Context, o demoOptions, gopts globalOptions, _ []string) error {
+	// The steps get the demo's seed and -q; as when they were command
+	// lines of their own, they print text and no detail (no --json, -v).
+	sub := globalOptions{Seed: gopts.Seed, Quiet: gopts.Quiet}
 	step := func(n int, format string, a ...any) {
-		if !quiet {
+		if !gopts.Quiet {
 			fmt.Fprintf(os.Stderr, "ardm demo [%d/4] %s\n", n, fmt.Sprintf(format, a...))
 		}
 	}
-	sub := func(args ...string) error {
+	// do runs one command of the pipeline: its flag checks, then its run
+	// function, with the same options as "ardm <name> ..." would have.
+	do := func(name string, validate, run func() error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		full := append([]string{"--seed", seed}, args...)
-		if quiet {
-			full = append(full, "-q")
+		if err := validate(); err != nil {
+			return fmt.Errorf("demo: %s: %w", name, err)
 		}
-		if code := run(full); code != exitOK {
-			return withCode(code, fmt.Errorf("demo: ardm %s failed (exit %d)", strings.Join(args, " "), code))
+		if err := run(); err != nil {
+			return fmt.Errorf("demo: %s: %w", name, err)
 		}
 		return nil
 	}
-	modelArgs := []string{}
-	if o.Model != "" {
-		modelArgs = []string{"--model", o.Model}
-	}
-	budget := strconv.Itoa(o.Budget)
 	dir := func(name string) string { return filepath.Join(o.Out, name) }
 	for _, d := range []string{"data", "compressed", "decoded", "coarse8", "upscaled", "report"} {
 		if err := os.RemoveAll(dir(d)); err != nil {
@@ -121,7 +115,10 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	// 1. Data.
 	if _, err := exec.LookPath("espeak-ng"); err == nil {
 		step(1, "synthesising %d speakers x 10 digit words with espeak-ng into %s", o.Speakers, dir("data"))
-		if err := sub("dataset", "synth", "--out", dir("data"), "--speakers", strconv.Itoa(o.Speakers)); err != nil {
+		var so datasetSynthOptions
+		withFlagDefaults(&so)
+		so.Out, so.Speakers = dir("data"), o.Speakers
+		if err := do("dataset synth", so.validate, func() error { return runDatasetSynth(ctx, so, sub, nil) }); err != nil {
 			return err
 		}
 	} else {
@@ -139,7 +136,15 @@ func runDemo(ctx context.Context, o demoOptions) error {
 	}
 
 	// 2. Compress, decompress, compare.
-	step(2, "compressing %d clips (budget %s) into %s and checking every sample", len(clips), budget, dir("compressed"))
+	m, err := loadModel(o.Model)
+	if err != nil {
+		return err
+	}
+	budget, err := resolveBudget(o.Budget, m)
+	if err != nil {
+		return err
+	}
+	step(2, "compressing %d clips (budget %d) into %s and checking every sample", len(clips), budget, dir("compressed"))
 	for _, d := range []string{"compressed", "decoded"} {
 		if err := os.MkdirAll(dir(d), 0o755); err != nil {
 			return err
@@ -155,13 +160,18 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		return strings.ReplaceAll(strings.TrimSuffix(rel, filepath.Ext(rel)), string(filepath.Separator), "_") + ext
 	}
 	for _, c := range clips {
-		stream := filepath.Join(dir("compressed"), flat(c, ".ardm"))
-		args := append([]string{"compress", "--verify", "--budget", budget, c, "-o", stream}, modelArgs...)
-		if err := sub(args...); err != nil {
+		in := []string{c}
+		var co compressOptions
+		withFlagDefaults(&co)
+		co.Model, co.Budget, co.Verify, co.Out = o.Model, budget, true, filepath.Join(dir("compressed"), flat(c, ".ardm"))
+		if err := do("compress", func() error { return co.validate(in) }, func() error { return runCompress(ctx, co, sub, in) }); err != nil {
 			return err
 		}
-		args = append([]string{"decompress", stream, "-o", filepath.Join(dir("decoded"), flat(c, ".wav"))}, modelArgs...)
-		if err := sub(args...); err != nil {
+		var dopts decompressOptions
+		withFlagDefaults(&dopts)
+		dopts.Model, dopts.Out = o.Model, filepath.Join(dir("decoded"), flat(c, ".wav"))
+		in = []string{co.Out}
+		if err := do("decompress", func() error { return dopts.validate(in) }, func() error { return runDecompress(ctx, dopts, sub, in) }); err != nil {
 			return err
 		}
 	}
@@ -204,21 +214,29 @@ func runDemo(ctx context.Context, o demoOptions) error {
 		if err := audio.WriteFile(in8, coarse); err != nil {
 			return err
 		}
-		args := append([]string{"upscale", "--budget", budget, in8, "-o", filepath.Join(dir("upscaled"), name), "--reference", c}, modelArgs...)
-		if err := sub(args...); err != nil {
+		var uo upscaleOptions
+		withFlagDefaults(&uo)
+		uo.Model, uo.Budget, uo.Out, uo.Reference = o.Model, budget, filepath.Join(dir("upscaled"), name), c
+		if err := do("upscale", uo.validate, func() error { return runUpscale(ctx, uo, sub, []string{in8}) }); err != nil {
 			return err
 		}
 	}
 
 	// 4. Eval with baselines and the report.
 	step(4, "eval against flac and wavpack; report in %s", dir("report"))
-	args := append([]string{"eval", "--data", dir("data"), "--budgets", budget, "--draws", "1", "--report", dir("report")}, modelArgs...)
-	if err := sub(args...); err != nil {
+	var eo evalOptions
+	withFlagDefaults(&eo)
+	eo.Model, eo.Data, eo.Budgets, eo.Draws, eo.Report = o.Model, dir("data"), strconv.Itoa(budget), 1, dir("report")
+	if err := do("eval", eo.validate, func() error { return runEval(ctx, eo, sub, nil) }); err != nil {
 		return err
 	}
 	step(4, "done: open %s", filepath.Join(dir("report"), "report.md"))
 	return nil
 }
+
+// withFlagDefaults sets every field of o that has a flag to the flag's
+// default, as a command line without these flags would.
+func withFlagDefaults(o interface{ AddFlags(*cobra.Command) }) { o.AddFlags(&cobra.Command{}) }
 
 func copyExamples(dst string) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {

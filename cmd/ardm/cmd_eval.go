@@ -29,7 +29,7 @@ type evalOptions struct {
 	NoCode    bool
 	NoVerify  bool
 
-	budgets []eval.Budget
+	budgets []eval.Budget // --budgets, "default" resolved by runEval
 	codecs  []string
 }
 
@@ -38,7 +38,7 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Data, "data", "", "folder of WAV files, searched recursively, or a Speech Commands folder (required)")
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
 	f.BoolVar(&o.NoModel, "no-model", false, "no model: code with ardm's classic coders only, next to the baselines")
-	f.StringVar(&o.Budgets, "budgets", strconv.Itoa(defaultBudget)+",full", `budgets to measure: network calls per frame and channel over all stages, or "full" (one per position); "" for none`)
+	f.StringVar(&o.Budgets, "budgets", "default,full", `budgets to measure: network calls per frame and channel over all stages, "default" (the model's: 12 calls per stage; 192 for the built-in model) or "full" (one per position); "" for none`)
 	f.StringVar(&o.Baselines, "baselines", "flac,wavpack", `classic codecs run on the same files ("" for none); missing programs are reported and skipped`)
 	f.StringVar(&o.Report, "report", "", "write report.md, report.json and PNG plots into this folder")
 	f.IntVar(&o.Draws, "draws", 2, "random (t, order) draws per stage and file for the bound and its standard error (0: no bound)")
@@ -48,7 +48,57 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.NoVerify, "no-verify", false, "do not decode the baselines' files to check their round trip")
 }
 
-func newEvalCmd() *cobra.Command {
+// validate checks the flags and --budgets (whose "default" runEval
+// resolves once the model is loaded) and parses --baselines.
+func (o *evalOptions) validate() error {
+	if o.Data == "" {
+		return usageErr("--data is required")
+	}
+	if o.NoModel && o.Model != "" {
+		return usageErr("--model and --no-model exclude each other")
+	}
+	if o.Draws < 0 || o.Limit < 0 || o.MaxCalls < 0 {
+		return usageErr("--draws, --limit and --max-calls must be >= 0")
+	}
+	if _, err := parseEvalBudgets(o.Budgets, -1); err != nil {
+		return err
+	}
+	for _, c := range strings.Split(o.Baselines, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			if _, err := eval.LookupBaseline(c); err != nil {
+				return usageErr("--baselines: %v", err)
+			}
+			o.codecs = append(o.codecs, c)
+		}
+	}
+	return nil
+}
+
+// parseEvalBudgets parses --budgets with "default" standing for def, the
+// model's default budget; def < 0 (not known yet) checks the rest only.
+func parseEvalBudgets(s string, def int) ([]eval.Budget, error) {
+	fields := strings.Split(s, ",")
+	n := 0
+	for i, f := range fields {
+		if strings.TrimSpace(f) != "default" {
+			continue
+		}
+		if n++; n > 1 {
+			return nil, usageErr("--budgets: eval: budget \"default\" given twice")
+		}
+		fields[i] = strconv.Itoa(def)
+		if def < 0 {
+			fields[i] = ""
+		}
+	}
+	b, err := eval.ParseBudgets(strings.Join(fields, ","))
+	if err != nil {
+		return nil, usageErr("--budgets: %v", err)
+	}
+	return b, nil
+}
+
+func newEvalCmd(gopts *globalOptions) *cobra.Command {
 	var opts evalOptions
 	cmd := &cobra.Command{
 		Use:   "eval --data DIR [--model M] [--budgets 64,full] [--baselines flac,wavpack] [--report DIR]",
@@ -58,7 +108,8 @@ func newEvalCmd() *cobra.Command {
 
   - the likelihood bound, per stage and in total, with its standard error
     (--draws random draws of t and the order per stage and file);
-  - for each of --budgets, the bound under the budget's policy (the bits
+  - for each of --budgets (default: the model's default budget, 12 calls
+    per stage, and "full"), the bound under the budget's policy (the bits
     the coder pays before quantisation) and the size of the stream really
     written, decoded again and checked sample for sample, with the
     coding overhead and the encode/decode speed;
@@ -93,45 +144,30 @@ Example:
 ` + exitStatusHelp,
 		Args: cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Data == "" {
-				return usageErr("--data is required")
-			}
-			if opts.NoModel && opts.Model != "" {
-				return usageErr("--model and --no-model exclude each other")
-			}
-			if opts.Draws < 0 || opts.Limit < 0 || opts.MaxCalls < 0 {
-				return usageErr("--draws, --limit and --max-calls must be >= 0")
-			}
-			b, err := eval.ParseBudgets(opts.Budgets)
-			if err != nil {
-				return usageErr("--budgets: %v", err)
-			}
-			opts.budgets = b
-			for _, c := range strings.Split(opts.Baselines, ",") {
-				if c = strings.TrimSpace(c); c != "" {
-					if _, err := eval.LookupBaseline(c); err != nil {
-						return usageErr("--baselines: %v", err)
-					}
-					opts.codecs = append(opts.codecs, c)
-				}
-			}
-			return nil
+			return opts.validate()
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runEval(cmd.Context(), opts)
+			return runEval(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
 	return cmd
 }
 
-func runEval(ctx context.Context, opts evalOptions) error {
+func runEval(ctx context.Context, opts evalOptions, gopts globalOptions, args []string) error {
 	var m *ardm.Model
 	if !opts.NoModel {
 		var err error
 		if m, err = loadModel(opts.Model); err != nil {
 			return err
 		}
+	}
+	def, err := resolveBudget(modelBudget, m)
+	if err != nil {
+		return err
+	}
+	if opts.budgets, err = parseEvalBudgets(opts.Budgets, def); err != nil {
+		return err
 	}
 	files, err := eval.FindFiles(opts.Data, opts.Limit)
 	if err != nil {
@@ -142,9 +178,9 @@ func runEval(ctx context.Context, opts evalOptions) error {
 		return usageErr("%v", err)
 	}
 	for _, msg := range missing {
-		logf("ardm: %s; skipped", strings.TrimPrefix(msg, "eval: "))
+		gopts.logf("ardm: %s; skipped", strings.TrimPrefix(msg, "eval: "))
 	}
-	logf("eval: %d files under %s", len(files), opts.Data)
+	gopts.logf("eval: %d files under %s", len(files), opts.Data)
 	var prog *progress
 	o := eval.Options{
 		Model:           m,
@@ -156,10 +192,10 @@ func runEval(ctx context.Context, opts evalOptions) error {
 		Baselines:       codecs,
 		Missing:         missing,
 		VerifyBaselines: !opts.NoVerify,
-		Seed:            globals.Seed,
+		Seed:            gopts.Seed,
 		Progress: func(done, total int, info string) {
 			if prog == nil {
-				prog = newProgress("eval (work units: network calls, classic codings, baseline runs)", total)
+				prog = gopts.newProgress("eval (work units: network calls, classic codings, baseline runs)", total)
 			}
 			prog.Set(done, info)
 		},
@@ -178,9 +214,9 @@ func runEval(ctx context.Context, opts evalOptions) error {
 		if err := r.WriteDir(opts.Report); err != nil {
 			return err
 		}
-		logf("eval: report written to %s", filepath.Join(opts.Report, "report.md"))
+		gopts.logf("eval: report written to %s", filepath.Join(opts.Report, "report.md"))
 	}
-	printResult(r, r.Table())
+	gopts.printResult(r, r.Table())
 	if err := r.IntegrityError(); err != nil {
 		return withCode(exitIntegrity, err)
 	}

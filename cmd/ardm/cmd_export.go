@@ -12,7 +12,7 @@ type exportOptions struct {
 	Output string
 }
 
-func newExportCmd() *cobra.Command {
+func newExportCmd(gopts *globalOptions) *cobra.Command {
 	var o exportOptions
 	c := &cobra.Command{
 		Use:   "export --model CKPT -o MODEL",
@@ -33,7 +33,7 @@ Example:
 			}
 			return nil
 		},
-		RunE: func(c *cobra.Command, _ []string) error { return runExport(c.Context(), o) },
+		RunE: func(c *cobra.Command, args []string) error { return runExport(c.Context(), o, *gopts, args) },
 	}
 	c.Flags().StringVarP(&o.Model, "model", "m", "", "model or training checkpoint to read (required)")
 	c.Flags().StringVarP(&o.Output, "output", "o", "", "model file to write (required)")
@@ -42,7 +42,7 @@ Example:
 
 func init() { register(newExportCmd) }
 
-func runExport(_ context.Context, o exportOptions) error {
+func runExport(_ context.Context, o exportOptions, gopts globalOptions, args []string) error {
 	m, err := loadModel(o.Model)
 	if err != nil {
 		return err
@@ -51,7 +51,7 @@ func runExport(_ context.Context, o exportOptions) error {
 		return err
 	}
 	h := m.Hash()
-	printResult(map[string]any{"model": o.Output, "hash": fmt.Sprintf("%x", h[:])},
+	gopts.printResult(map[string]any{"model": o.Output, "hash": fmt.Sprintf("%x", h[:])},
 		fmt.Sprintf("%s: model %x\n", o.Output, h[:8]))
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/audio"
 )
 
@@ -25,7 +26,7 @@ func (o *infoOptions) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.HeaderOnly, "header-only", false, "report only what the header says (no sample statistics; fast on big files)")
 }
 
-func newInfoCmd() *cobra.Command {
+func newInfoCmd(gopts *globalOptions) *cobra.Command {
 	var opts infoOptions
 	cmd := &cobra.Command{
 		Use:   "info FILE...",
@@ -43,7 +44,7 @@ in every sample: 16-bit audio made from 8-bit audio has 8).
 For a model or training checkpoint (ardm train --out, ardm export) it prints
 the network (branching, head, size, feature set, frame length), how it was
 trained (steps, seed, data, time) and the bits per sample its L_t table
-expects, in total and at the default budget.
+expects, in total and at the model's default budget (12 calls per stage).
 
 Output: one paragraph per file on stdout; with --json one JSON object per
 file and line ({"file":..., "error":...} for a file that failed).
@@ -56,33 +57,33 @@ Example:
 ` + exitStatusHelp,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runInfo(cmd.Context(), opts, args)
+			return runInfo(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
 	return cmd
 }
 
-func runInfo(ctx context.Context, opts infoOptions, args []string) error {
+func runInfo(ctx context.Context, opts infoOptions, gopts globalOptions, args []string) error {
 	failed := 0
 	for _, path := range args {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		v, text, err := infoFile(path, opts)
+		v, text, err := infoFile(path, opts, gopts)
 		if err != nil {
 			if len(args) == 1 {
 				return err
 			}
 			failed++
-			if globals.JSON {
-				printResult(map[string]string{"file": path, "error": err.Error()}, "")
+			if gopts.JSON {
+				gopts.printResult(map[string]string{"file": path, "error": err.Error()}, "")
 			} else {
 				fmt.Fprintln(os.Stderr, "ardm: info:", err)
 			}
 			continue
 		}
-		printResult(v, text)
+		gopts.printResult(v, text)
 	}
 	if failed > 0 {
 		return withCode(exitPartial, fmt.Errorf("info: %d of %d files failed", failed, len(args)))
@@ -93,7 +94,7 @@ func runInfo(ctx context.Context, opts infoOptions, args []string) error {
 // infoFile describes one file: it returns the value printed with --json,
 // the text printed otherwise, or an error naming the file. It dispatches on
 // the file's first bytes.
-func infoFile(path string, opts infoOptions) (any, string, error) {
+func infoFile(path string, opts infoOptions, gopts globalOptions) (any, string, error) {
 	r, name, closeFn, err := openInfoInput(path)
 	if err != nil {
 		return nil, "", err
@@ -112,10 +113,10 @@ func infoFile(path string, opts infoOptions) (any, string, error) {
 		return nil, "", fmt.Errorf("%s: empty file", name)
 	case bytes.HasPrefix(m, []byte("RIFF")), bytes.HasPrefix(m, []byte("RIFX")), bytes.HasPrefix(m, []byte("RF64")):
 		return wavInfo(r, name, opts)
-	case isModelFile(m): // before isArdmStream: both start with "ARDM"
+	case ardm.IsCheckpoint(m): // before isArdmStream: both start with "ARDM"
 		return modelInfo(r, name)
 	case isArdmStream(m):
-		return ardmInfo(r, name, opts)
+		return ardmInfo(r, name, opts, gopts)
 	default:
 		return nil, "", fmt.Errorf("%s: unknown file type (starts with %q); info reads WAV files, .ardm streams and models", name, m[:min(n, 4)])
 	}

@@ -37,7 +37,7 @@ type coderSummary struct {
 // ardmInfo describes an .ardm stream: the header, and unless --header-only
 // the frames (coder and size per channel, checked against their record
 // CRCs; no model is needed and nothing is decoded).
-func ardmInfo(r io.Reader, name string, opts infoOptions) (any, string, error) {
+func ardmInfo(r io.Reader, name string, opts infoOptions, gopts globalOptions) (any, string, error) {
 	res := &ardmInfoResult{File: name, Type: "ardm"}
 	var info *coder.StreamInfo
 	if opts.HeaderOnly {
@@ -105,7 +105,7 @@ func ardmInfo(r io.Reader, name string, opts infoOptions) (any, string, error) {
 		res.Coders[coder.Kind(k).String()] = cs[k]
 		fmt.Fprintf(&b, "  %-11s %d channel-frames, %.3f bits/sample (payload)\n", coder.Kind(k).String()+":", cs[k].Frames, cs[k].BitsPerSample)
 	}
-	if globals.Verbose {
+	if gopts.Verbose {
 		for _, fi := range info.Frames {
 			fmt.Fprintf(&b, "  frame %d @%d: %d samples", fi.Index, fi.Offset, fi.Samples)
 			for c, k := range fi.Coders {

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/ardm-dev/ardm/ardm"
 )
-
-// isModelFile reports whether a file starts with the checkpoint magic.
-func isModelFile(magic []byte) bool { return bytes.HasPrefix(magic, []byte("ARDMCKPT")) }
 
 // modelInfoResult is the --json record of a model or training checkpoint.
 type modelInfoResult struct {
@@ -40,8 +36,8 @@ func modelInfo(r io.Reader, name string) (any, string, error) {
 	cfg := m.Config()
 	h := m.Hash()
 	res := &modelInfoResult{File: name, Type: "model", Hash: fmt.Sprintf("%x", h[:]), Training: st != nil,
-		Config: cfg, Params: ardm.NumParams(cfg), Info: m.Info, Budget: defaultBudget}
-	pol, err := m.Policy(defaultBudget, cfg.FrameLen, ardm.AllocEqual)
+		Config: cfg, Params: ardm.NumParams(cfg), Info: m.Info, Budget: cfg.DefaultBudget()}
+	pol, err := m.Policy(res.Budget, cfg.FrameLen, ardm.AllocEqual)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", name, err)
 	}
@@ -82,6 +78,6 @@ func modelInfo(r io.Reader, name string) (any, string, error) {
 		parts[i] = fmt.Sprintf("s%d %.3f", i+1, v)
 	}
 	fmt.Fprintf(&sb, "  L_t (training crops): bound %.3f bits/sample (%s); %.3f at the default budget of %d calls\n",
-		total, strings.Join(parts, ", "), pol.Bits, defaultBudget)
+		total, strings.Join(parts, ", "), pol.Bits, res.Budget)
 	return res, sb.String(), nil
 }

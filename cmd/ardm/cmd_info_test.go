@@ -144,7 +144,7 @@ func TestInfoModel(t *testing.T) {
 		fmt.Sprintf("%s: ardm model, hash %x\n", path, h[:8]),
 		fmt.Sprintf("branching %d (%d stages), %s head, %d channels x %d layers", cfg.Branching, cfg.Stages(), cfg.Head, cfg.Channels, cfg.Layers),
 		fmt.Sprintf("%d parameters", ardm.NumParams(cfg)),
-		fmt.Sprintf("at the default budget of %d calls", defaultBudget),
+		fmt.Sprintf("at the default budget of %d calls", cfg.DefaultBudget()),
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -158,7 +158,7 @@ func TestInfoModel(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rec); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	pol, err := m.Policy(defaultBudget, cfg.FrameLen, ardm.AllocEqual)
+	pol, err := m.Policy(cfg.DefaultBudget(), cfg.FrameLen, ardm.AllocEqual)
 	if err != nil {
 		t.Fatal(err)
 	}

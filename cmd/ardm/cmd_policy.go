@@ -24,15 +24,15 @@ type policyOptions struct {
 func (o *policyOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
-	f.IntVar(&o.Budget, "budget", 0, "network calls per frame in all stages (0: one per position)")
+	budgetFlag(cmd, &o.Budget, "network calls per frame in all stages (0: one per position)")
 	f.IntVar(&o.N, "n", 0, "positions per stage (default: the model's frame length)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal (the paper) or joint (least expected bits)")
 }
 
-func newPolicyCmd() *cobra.Command {
+func newPolicyCmd(gopts *globalOptions) *cobra.Command {
 	var opts policyOptions
 	cmd := &cobra.Command{
-		Use:   "policy [--model M] --budget N",
+		Use:   "policy [--model M] [--budget N]",
 		Short: "Print the budget policy of a model: steps per stage and expected bits per sample",
 		Long: `policy runs the budget dynamic program on the model's L_t table (the expected
 loss per position at each revealed fraction, tracked during training) and
@@ -40,7 +40,8 @@ prints, for each stage, the number of network calls and the step
 boundaries, the expected bits per sample of each stage under the policy and
 in total, and the full bound (one call per position) for comparison.
 
-Inputs: --model (a model file), --budget (calls per frame in all), --n
+Inputs: --model (a model file), --budget (calls per frame in all; default
+the model's, 12 per stage), --n
 (positions, default the model's frame length), --alloc (equal or joint).
 Output: a table on stdout; with --json one object with the steps.
 
@@ -61,16 +62,19 @@ Example:
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runPolicy(cmd.Context(), opts)
+			return runPolicy(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
 	return cmd
 }
 
-func runPolicy(_ context.Context, opts policyOptions) error {
+func runPolicy(_ context.Context, opts policyOptions, gopts globalOptions, args []string) error {
 	m, err := loadModel(opts.Model)
 	if err != nil {
+		return err
+	}
+	if opts.Budget, err = resolveBudget(opts.Budget, m); err != nil {
 		return err
 	}
 	n := opts.N
@@ -112,7 +116,7 @@ func runPolicy(_ context.Context, opts policyOptions) error {
 	for s, steps := range p.Steps {
 		res.Stages = append(res.Stages, stageJSON{s + 1, len(steps) - 1, p.StageBits[s], p.BoundBits[s], steps})
 	}
-	printResult(res, sb.String())
+	gopts.printResult(res, sb.String())
 	return nil
 }
 

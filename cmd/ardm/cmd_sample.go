@@ -31,17 +31,17 @@ func (o *sampleOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
 	f.IntVarP(&o.Count, "n", "n", 1, "number of clips to generate")
-	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per clip in all stages (0: one per position)")
+	budgetFlag(cmd, &o.Budget, "network calls per clip in all stages (0: one per position)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal or joint")
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the WAV files (required; created if missing)")
 	f.IntVar(&o.Length, "length", 0, "samples per clip (default: the model's frame length)")
 	f.IntVar(&o.Rate, "rate", 16000, "sample rate written in the WAV header")
 }
 
-func newSampleCmd() *cobra.Command {
+func newSampleCmd(gopts *globalOptions) *cobra.Command {
 	var opts sampleOptions
 	cmd := &cobra.Command{
-		Use:   "sample --model M -n N --budget K --out-dir D",
+		Use:   "sample [--model M] [-n N] [--budget K] --out-dir D",
 		Short: "Generate 16-bit audio from nothing with a model under a budget of network calls",
 		Long: `sample generates N clips unconditionally: stage by stage, coarse to fine, it
 reveals the positions of each policy step in the coder's stratified order
@@ -49,8 +49,9 @@ reveals the positions of each policy step in the coder's stratified order
 (one network call per step; the steps come from the budget dynamic
 program, see ardm policy).
 
-Inputs: --model, -n (clips), --budget (calls per clip), --length (samples,
-default the model's frame length), --seed (clip i uses seed+i).
+Inputs: --model, -n (clips), --budget (calls per clip; default the
+model's, 12 per stage), --length (samples, default the model's frame
+length), --seed (clip i uses seed+i).
 Output: D/sample-000.wav ... (mono, 16-bit, --rate Hz); the file names on
 stdout (with --json one object per clip); progress on stderr.
 
@@ -78,16 +79,19 @@ Example:
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSample(cmd.Context(), opts)
+			return runSample(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
 	return cmd
 }
 
-func runSample(ctx context.Context, opts sampleOptions) error {
+func runSample(ctx context.Context, opts sampleOptions, gopts globalOptions, args []string) error {
 	m, err := loadModel(opts.Model)
 	if err != nil {
+		return err
+	}
+	if opts.Budget, err = resolveBudget(opts.Budget, m); err != nil {
 		return err
 	}
 	n := opts.Length
@@ -103,11 +107,11 @@ func runSample(ctx context.Context, opts sampleOptions) error {
 	for _, s := range pred.Policy(opts.Budget, n) {
 		calls += len(s) - 1
 	}
-	prog := newProgress("sample", opts.Count*calls)
+	prog := gopts.newProgress("sample", opts.Count*calls)
 	var out strings.Builder
 	for i := 0; i < opts.Count; i++ {
 		x := make([]uint16, n)
-		g := ardm.GenerateOptions{Budget: opts.Budget, Alloc: opts.alloc, Seed: globals.Seed + uint64(i),
+		g := ardm.GenerateOptions{Budget: opts.Budget, Alloc: opts.alloc, Seed: gopts.Seed + uint64(i),
 			Progress: func(int, int) { prog.Add(1, fmt.Sprintf("clip %d/%d", i+1, opts.Count)) }}
 		if err := pred.Generate(ctx, x, g); err != nil {
 			return err
@@ -120,15 +124,15 @@ func runSample(ctx context.Context, opts sampleOptions) error {
 		if err := audio.WriteFile(path, p); err != nil {
 			return err
 		}
-		if globals.JSON {
-			printResult(map[string]any{"file": path, "seed": globals.Seed + uint64(i), "samples": n, "calls": calls}, "")
+		if gopts.JSON {
+			gopts.printResult(map[string]any{"file": path, "seed": gopts.Seed + uint64(i), "samples": n, "calls": calls}, "")
 		} else {
 			fmt.Fprintln(&out, path)
 		}
 	}
 	prog.Done("")
-	if !globals.JSON {
-		printResult(nil, out.String())
+	if !gopts.JSON {
+		gopts.printResult(nil, out.String())
 	}
 	return nil
 }

@@ -72,10 +72,10 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 }
 
 // recipe is what train does without flags: the recipe of the built-in
-// model (EXPERIMENTS.md, run r11: b=2, which beat b=4 and b=16, with
-// the widths, masks and feature set that beat wider nets, the paper's
-// random masks and the smaller feature sets at equal CPU time on this
-// machine).
+// model (EXPERIMENTS.md, run r11). One-bit stages (b=2) beat b=4 and
+// b=16 after the same steps; feature set 3 and stratified masks beat the
+// smaller feature sets and the paper's random masks, and 16 channels beat
+// wider nets at equal CPU time on this machine.
 func recipe() (ardm.Config, ardm.TrainOptions) {
 	c, t := ardm.DefaultConfig(), ardm.DefaultTrainOptions()
 	c.Branching, c.Channels, c.Layers, c.DilationCycle, c.Features = 2, 16, 10, 10, ardm.FeaturesFine
@@ -87,7 +87,7 @@ func recipe() (ardm.Config, ardm.TrainOptions) {
 var fixedOnResume = []string{"branching", "head", "mixtures", "channels", "layers", "dilation-cycle", "kernel", "embed-dim", "frame-len", "features",
 	"batch", "crop", "lr", "warmup", "schedule", "min-lr-frac", "clip-norm", "ema-decay", "gain-aug", "seed"}
 
-func newTrainCmd() *cobra.Command {
+func newTrainCmd(gopts *globalOptions) *cobra.Command {
 	var opts trainOptions
 	cmd := &cobra.Command{
 		Use:   "train --data SHARDS --out MODEL",
@@ -104,12 +104,13 @@ revealed fraction for the budget policy. Every random choice comes from
 --seed: one seed reproduces the run bit for bit, and --resume continues
 exactly as if the run had not stopped.
 
-The defaults are the recipe of the built-in model (EXPERIMENTS.md): b=2
+The defaults are the recipe of the built-in model (run r11 in
+EXPERIMENTS.md; README.md "Retraining the built-in model"): b=2
 (16 stages of one bit), 16 channels x 10 layers (dilation cycle 10),
 feature set 3, stratified masks, lr 3e-3 with a cosine decay to 5%, gain
 augmentation +-12 dB. At this size the digit size matters most: after the
 same 4000 steps b=2 is 0.12 bits/sample below b=4 and 0.49 below b=16 on
-real speech. On 2 cores a step takes about 0.06 s.
+real speech. On 2 cores a step takes about 0.05 s.
 
 Inputs: --data (shards), the network and optimiser flags.
 Outputs: the training checkpoint --out (model plus optimizer state, written
@@ -157,7 +158,7 @@ Example:
 				}
 				return nil
 			}
-			opts.train.Seed = globals.Seed
+			opts.train.Seed = gopts.Seed
 			if opts.cfg.Head == ardm.HeadMixture && opts.cfg.Mixtures == 0 {
 				opts.cfg.Mixtures = 8
 			}
@@ -173,14 +174,14 @@ Example:
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runTrain(cmd.Context(), opts)
+			return runTrain(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
 	return cmd
 }
 
-func runTrain(ctx context.Context, opts trainOptions) error {
+func runTrain(ctx context.Context, opts trainOptions, gopts globalOptions, args []string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(opts.MemLimitGiB * (1 << 30)))
 	}
@@ -235,13 +236,13 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 	o := tr.Options()
 	cfg := tr.Model().Config()
 	start := tr.StepsDone()
-	logf("train: %d clips, b=%d, %d channels x %d layers (%d parameters), batch %d x crop %d, steps %d..%d, seed %d",
+	gopts.logf("train: %d clips, b=%d, %d channels x %d layers (%d parameters), batch %d x crop %d, steps %d..%d, seed %d",
 		len(samples), cfg.Branching, cfg.Channels, cfg.Layers, ardm.NumParams(cfg), o.Batch, o.Crop, start, o.Steps, o.Seed)
 	end := o.Steps
 	if opts.StopAt > 0 && opts.StopAt < end {
 		end = opts.StopAt
 	}
-	p := newProgress("train", max(0, end-start))
+	p := gopts.newProgress("train", max(0, end-start))
 	t0 := time.Now()
 	var last train.StepStats
 	err = tr.Run(ctx, opts.Out, opts.CheckpointEvery, func(s train.StepStats) {
@@ -254,12 +255,12 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 	p.Done("")
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			logf("train: interrupted; checkpoint with %d steps saved to %s (continue with --resume)", tr.StepsDone(), opts.Out)
+			gopts.logf("train: interrupted; checkpoint with %d steps saved to %s (continue with --resume)", tr.StepsDone(), opts.Out)
 		}
 		return err
 	}
 	if tr.StepsDone() < o.Steps {
-		logf("train: stopped at step %d of %d (--stop-at); checkpoint saved to %s (continue with --resume)", tr.StepsDone(), o.Steps, opts.Out)
+		gopts.logf("train: stopped at step %d of %d (--stop-at); checkpoint saved to %s (continue with --resume)", tr.StepsDone(), o.Steps, opts.Out)
 	}
 	m := tr.Model()
 	if opts.Export != "" {
@@ -282,7 +283,7 @@ func runTrain(ctx context.Context, opts trainOptions) error {
 		m.Info.WallSeconds, float64((tr.StepsDone()-start)*o.Batch*o.Crop) / time.Since(t0).Seconds()}
 	text := fmt.Sprintf("trained %d steps: train bpd (moving average) %.4f, stage bpd from L_t %s\nmodel %s  hash %x  wall %.0fs  %.0f samples/s\n",
 		res.Steps, res.TrainBPD, fmtFloats(res.StageBPD), opts.Out, h[:8], res.WallSeconds, res.SamplesPerS)
-	printResult(res, text)
+	gopts.printResult(res, text)
 	return nil
 }
 

@@ -31,14 +31,33 @@ func (o *upscaleOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
 	f.IntVar(&o.FromBits, "from-bits", 0, "known top bits of the input (default: detected: 8 for 8-bit files, the effective bits of 16-bit files)")
-	f.IntVar(&o.Budget, "budget", defaultBudget, "network calls per frame in all stages (0: one per position)")
+	budgetFlag(cmd, &o.Budget, "network calls per frame in all stages (0: one per position)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal or joint")
 	f.StringVarP(&o.Out, "output", "o", "", "output 16-bit WAV (required)")
 	f.StringVar(&o.Reference, "reference", "", "full-depth WAV to compare with: prints SNR and the bpd of the missing bits")
 	f.StringVar(&o.Fill, "fill", "mean", "how a missing digit is chosen: mean (the mean of the model's distribution: closest to the original on average) or sample (a draw from it: the model's texture, noisier)")
 }
 
-func newUpscaleCmd() *cobra.Command {
+// validate checks the flags and parses --alloc.
+func (o *upscaleOptions) validate() error {
+	switch {
+	case o.Out == "":
+		return usageErr("-o is required")
+	case o.FromBits < 0 || o.FromBits > 16:
+		return usageErr("--from-bits %d out of range 0..16", o.FromBits)
+	}
+	a, err := ardm.ParseAllocation(o.Alloc)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	o.alloc = a
+	if o.Fill != "mean" && o.Fill != "sample" {
+		return usageErr("--fill %q: want mean or sample", o.Fill)
+	}
+	return nil
+}
+
+func newUpscaleCmd(gopts *globalOptions) *cobra.Command {
 	var opts upscaleOptions
 	cmd := &cobra.Command{
 		Use:   "upscale [--model M] [--from-bits 8] [--budget N] IN.wav -o OUT.wav [--reference REF.wav]",
@@ -67,24 +86,10 @@ Example:
 ` + exitStatusHelp,
 		Args: cobra.ExactArgs(1),
 		PreRunE: func(cmd *cobra.Command, args []string) error {
-			switch {
-			case opts.Out == "":
-				return usageErr("-o is required")
-			case opts.FromBits < 0 || opts.FromBits > 16:
-				return usageErr("--from-bits %d out of range 0..16", opts.FromBits)
-			}
-			a, err := ardm.ParseAllocation(opts.Alloc)
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			opts.alloc = a
-			if opts.Fill != "mean" && opts.Fill != "sample" {
-				return usageErr("--fill %q: want mean or sample", opts.Fill)
-			}
-			return nil
+			return opts.validate()
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runUpscale(cmd.Context(), opts, args[0])
+			return runUpscale(cmd.Context(), opts, *gopts, args)
 		},
 	}
 	opts.AddFlags(cmd)
@@ -108,7 +113,8 @@ type upscaleResult struct {
 	Bits      *float64  `json:"missing_bits_per_sample,omitempty"`
 }
 
-func runUpscale(ctx context.Context, opts upscaleOptions, in string) error {
+func runUpscale(ctx context.Context, opts upscaleOptions, gopts globalOptions, args []string) error {
+	in := args[0]
 	m, err := loadModel(opts.Model)
 	if err != nil {
 		return err
@@ -120,7 +126,7 @@ func runUpscale(ctx context.Context, opts upscaleOptions, in string) error {
 	from := opts.FromBits
 	if from == 0 {
 		from = upscale.KnownBits(p)
-		logf("upscale: %s has %d known bits", in, from)
+		gopts.logf("upscale: %s has %d known bits", in, from)
 	}
 	var ref *audio.PCM
 	if opts.Reference != "" {
@@ -131,8 +137,11 @@ func runUpscale(ctx context.Context, opts upscaleOptions, in string) error {
 			return usageErr("reference has %d channels x %d frames, input %d x %d", len(ref.Data), ref.Frames(), len(p.Data), p.Frames())
 		}
 	}
-	uo := upscale.Options{Budget: opts.Budget, Alloc: opts.alloc, Seed: globals.Seed, Mean: opts.Fill == "mean"}
-	prog := newProgress("upscale", 0)
+	if opts.Budget, err = resolveBudget(opts.Budget, m); err != nil {
+		return err
+	}
+	uo := upscale.Options{Budget: opts.Budget, Alloc: opts.alloc, Seed: gopts.Seed, Mean: opts.Fill == "mean"}
+	prog := gopts.newProgress("upscale", 0)
 	uo.Progress = func(done, total int) { prog.total = total; prog.Set(done, "calls") }
 	out, err := upscale.UpscalePCM(ctx, m, p, from, uo)
 	if err != nil {
@@ -153,7 +162,7 @@ func runUpscale(ctx context.Context, opts upscaleOptions, in string) error {
 		zero, _ := upscale.SNR(ref, upscale.Baseline(p, from, upscale.ZeroFill))
 		mid, _ := upscale.SNR(ref, upscale.Baseline(p, from, upscale.MidFill))
 		res.Reference, res.SNR, res.SNRZero, res.SNRMid = opts.Reference, finite(snr), finite(zero), finite(mid)
-		bprog := newProgress("likelihood", 0)
+		bprog := gopts.newProgress("likelihood", 0)
 		uo.Progress = func(done, total int) { bprog.total = total; bprog.Set(done, "calls") }
 		bits, err := upscale.StageBitsPCM(ctx, m, ref, from, uo)
 		if err != nil {
@@ -172,7 +181,7 @@ func runUpscale(ctx context.Context, opts upscaleOptions, in string) error {
 		}
 		sb.WriteString("\n")
 	}
-	printResult(res, sb.String())
+	gopts.printResult(res, sb.String())
 	return nil
 }
 

@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/coder"
 )
 
 // loadModel reads the model named by a --model flag; the empty path is the
@@ -29,6 +31,37 @@ func loadModel(path string) (*ardm.Model, error) {
 func modelIntegrity(err error) error {
 	var ve ardm.UnsupportedVersionError
 	if errors.Is(err, ardm.ErrCorruptCheckpoint) || errors.Is(err, ardm.ErrNotCheckpoint) || errors.As(err, &ve) {
+		return withCode(exitIntegrity, err)
+	}
+	return err
+}
+
+// codecModel loads the model for the codec commands, and its predictor
+// for the coder: nil with --no-model (the model-free coders only),
+// otherwise the model named by --model (the empty path is the default
+// model, see loadModel).
+func codecModel(path string, none bool) (*ardm.Model, coder.Model, error) {
+	if none {
+		return nil, nil, nil
+	}
+	m, err := loadModel(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, ardm.NewPredictorPool(m, 0), nil
+}
+
+// integrity marks the errors of a damaged stream, a failed checksum or a
+// wrong model with exit status 4.
+func integrity(err error) error {
+	var (
+		ce *coder.CorruptInputError
+		ck *coder.ChecksumError
+		wm *coder.WrongModelError
+		uv coder.UnsupportedVersionError
+	)
+	if errors.Is(err, coder.ErrMagic) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ce) ||
+		errors.As(err, &ck) || errors.As(err, &wm) || errors.As(err, &uv) {
 		return withCode(exitIntegrity, err)
 	}
 	return err

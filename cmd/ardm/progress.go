@@ -28,13 +28,13 @@ func stderrIsTerminal() bool {
 }
 
 // newProgress starts a report for a job of total units (0 if unknown).
-func newProgress(label string, total int) *progress {
+func (gopts globalOptions) newProgress(label string, total int) *progress {
 	return &progress{
 		label:   label,
 		total:   total,
 		start:   time.Now(),
-		enabled: !globals.Quiet && (globals.JSON || stderrIsTerminal()),
-		json:    globals.JSON,
+		enabled: !gopts.Quiet && (gopts.JSON || stderrIsTerminal()),
+		json:    gopts.JSON,
 	}
 }
 
@@ -96,29 +96,4 @@ func (p *progress) draw(extra string, final bool) {
 	if final {
 		fmt.Fprintln(os.Stderr)
 	}
-}
-
-// logf prints a message to stderr unless --quiet (as JSON with --json).
-func logf(format string, a ...any) {
-	if globals.Quiet {
-		return
-	}
-	msg := fmt.Sprintf(format, a...)
-	if globals.JSON {
-		b, _ := json.Marshal(map[string]string{"log": msg})
-		fmt.Fprintln(os.Stderr, string(b))
-		return
-	}
-	fmt.Fprintln(os.Stderr, msg)
-}
-
-// printResult writes a result to stdout: v as one JSON line with --json,
-// otherwise the text.
-func printResult(v any, text string) {
-	if globals.JSON {
-		b, _ := json.Marshal(v)
-		fmt.Println(string(b))
-		return
-	}
-	fmt.Print(text)
 }

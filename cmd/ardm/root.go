@@ -24,7 +24,10 @@ const (
 const exitStatusHelp = `Exit status: 0 ok, 1 error, 2 usage, 3 some inputs of a batch failed,
 4 integrity failure (checksum, corrupt stream, wrong model), 130 interrupted.`
 
-// globalOptions are the persistent flags every command shares.
+// globalOptions are the persistent flags every command shares. The root
+// command fills them; each command's RunE passes a copy to its run
+// function, and the printing helpers (print.go, progress.go) are its
+// methods.
 type globalOptions struct {
 	Seed    uint64
 	JSON    bool
@@ -32,7 +35,13 @@ type globalOptions struct {
 	Verbose bool
 }
 
-var globals globalOptions
+func (o *globalOptions) AddFlags(cmd *cobra.Command) {
+	pf := cmd.PersistentFlags()
+	pf.Uint64Var(&o.Seed, "seed", 1, "seed for every random choice (same seed, same result)")
+	pf.BoolVar(&o.JSON, "json", false, "print results and progress as JSON, one object per line")
+	pf.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress output")
+	pf.BoolVarP(&o.Verbose, "verbose", "v", false, "more detail on stderr")
+}
 
 // exitErr carries an exit status with an error.
 type exitErr struct {
@@ -56,7 +65,10 @@ func usageErr(format string, a ...any) error {
 	return withCode(exitUsage, fmt.Errorf(format, a...))
 }
 
-func newRootCmd() *cobra.Command {
+// newRootCmd builds the command tree; the global options it returns are
+// filled when the command line is parsed.
+func newRootCmd() (*cobra.Command, *globalOptions) {
+	gopts := &globalOptions{}
 	root := &cobra.Command{
 		Use:   "ardm",
 		Short: "Upscale ARDMs for audio: bit-depth upscaling, learned lossless compression, bpd reports",
@@ -70,30 +82,26 @@ terminal, or with --quiet). With --json both are one JSON object per line.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	pf := root.PersistentFlags()
-	pf.Uint64Var(&globals.Seed, "seed", 1, "seed for every random choice (same seed, same result)")
-	pf.BoolVar(&globals.JSON, "json", false, "print results and progress as JSON, one object per line")
-	pf.BoolVarP(&globals.Quiet, "quiet", "q", false, "no progress output")
-	pf.BoolVarP(&globals.Verbose, "verbose", "v", false, "more detail on stderr")
+	gopts.AddFlags(root)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withCode(exitUsage, err)
 	})
 	for _, add := range commands {
-		root.AddCommand(add())
+		root.AddCommand(add(gopts))
 	}
-	return root
+	return root, gopts
 }
 
 // commands holds the constructors of the subcommands; each command file
 // registers its own in an init function.
-var commands []func() *cobra.Command
+var commands []func(*globalOptions) *cobra.Command
 
-func register(f func() *cobra.Command) { commands = append(commands, f) }
+func register(f func(*globalOptions) *cobra.Command) { commands = append(commands, f) }
 
 func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	root := newRootCmd()
+	root, gopts := newRootCmd()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -109,7 +117,7 @@ func run(args []string) int {
 	case isUsage(err):
 		code = exitUsage
 	}
-	if globals.JSON {
+	if gopts.JSON {
 		fmt.Fprintf(os.Stderr, "{\"error\":%q,\"exit\":%d}\n", err.Error(), code)
 	} else {
 		fmt.Fprintln(os.Stderr, "ardm:", err)
