@@ -92,5 +92,5 @@
 // (predict_mixture.go). For
 // OA-ARDM no 65536-entry tables are built: Predictor.TargetBits scores the
 // true values, generation inverts the mixture's CDF, and the coder codes
-// through the closed-form CDF of Predictor.PredictCDF (coder.CDFModel).
+// through the closed-form CDF of Predictor.PredictCDF (coder.CDFPredictor).
 package ardm

@@ -8,7 +8,7 @@ import (
 )
 
 // Predictor runs a Model for the coder and for generation: it implements
-// the coder.Model interface (Hash, FrameLen, Branching, Policy, Predict)
+// the coder.Predictor interface (Hash, FrameLen, Branching, Policy, Predict)
 // with the deterministic forward pass, so that encoder and decoder get
 // bit-identical probabilities on every machine. A Predictor is not safe
 // for concurrent use (it reuses its buffers); make one per goroutine.

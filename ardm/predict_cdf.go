@@ -9,7 +9,7 @@ import (
 // PredictCDF runs the network once on the stage input (as Predict) and
 // returns the cumulative distribution of digit stage at each position
 // pos[j]: cdf(j, v) = P(digit < v) for 0 <= j < len(pos), 0 <= v <= b.
-// It implements coder.CDFModel, which the coder uses for OA-ARDM (b =
+// It implements coder.CDFPredictor, which the coder uses for OA-ARDM (b =
 // 65536): no b-entry table is built.
 //
 // With the mixture head cdf is the closed form of doc.go,

@@ -21,8 +21,8 @@ import (
 )
 
 var (
-	_ coder.CDFModel = (*Predictor)(nil)
-	_ coder.CDFModel = (*PredictorPool)(nil)
+	_ coder.CDFPredictor = (*Predictor)(nil)
+	_ coder.CDFPredictor = (*PredictorPool)(nil)
 )
 
 // TestPredictCDF checks PredictCDF against Predict's tables (b <= 256,

@@ -5,7 +5,7 @@ import "sync"
 // PredictorPool is a Predictor that is safe for concurrent use: each
 // Predict call borrows one of a set of Predictors (each with its own
 // buffers), so the coder can run frames and channels in parallel. It
-// implements the coder.Model interface; every Predictor computes the same
+// implements the coder.Predictor interface; every Predictor computes the same
 // bits, so which one serves a call does not change the result.
 type PredictorPool struct {
 	m       *Model

@@ -7,7 +7,7 @@ import (
 	"github.com/ardm-dev/ardm/coder"
 )
 
-var _ coder.Model = (*Predictor)(nil)
+var _ coder.Predictor = (*Predictor)(nil)
 
 func TestPredictorProbabilities(t *testing.T) {
 	cfg := smallConfig(4, 8, 3, 3)

@@ -7,7 +7,7 @@ import (
 )
 
 // Encode writes pcm as a whole stream to w.
-func Encode(w io.Writer, m Model, pcm *audio.PCM, opts ...Option) (Stats, error) {
+func Encode(w io.Writer, m Predictor, pcm *audio.PCM, opts ...Option) (Stats, error) {
 	wr, err := NewWriter(w, m, pcm.Format, int64(pcm.Frames()), opts...)
 	if err != nil {
 		return Stats{}, err
@@ -20,7 +20,7 @@ func Encode(w io.Writer, m Model, pcm *audio.PCM, opts ...Option) (Stats, error)
 }
 
 // Decode reads a whole stream from r.
-func Decode(r io.Reader, m Model, opts ...Option) (*audio.PCM, error) {
+func Decode(r io.Reader, m Predictor, opts ...Option) (*audio.PCM, error) {
 	rd, err := NewReader(r, m, opts...)
 	if err != nil {
 		return nil, err

@@ -17,7 +17,7 @@ import (
 
 type codecConfig struct {
 	name string
-	m    Model
+	m    Predictor
 	opts []Option
 }
 
@@ -85,7 +85,7 @@ func TestRoundTrip(t *testing.T) {
 // than verbatim PCM plus the header and a few bytes per frame.
 func TestNoGrowth(t *testing.T) {
 	for _, name := range fixtureNames {
-		for _, m := range []Model{nil, uniformModel{500, 16}, neighbourModel{500, 4, 2}} {
+		for _, m := range []Predictor{nil, uniformModel{500, 16}, neighbourModel{500, 4, 2}} {
 			in := fixture(name)
 			var buf bytes.Buffer
 			st, err := Encode(&buf, m, in)
@@ -275,7 +275,7 @@ func TestWriterErrors(t *testing.T) {
 	}
 }
 
-func encodeFixture(t testing.TB, name string, m Model, opts ...Option) []byte {
+func encodeFixture(t testing.TB, name string, m Predictor, opts ...Option) []byte {
 	var buf bytes.Buffer
 	if _, err := Encode(&buf, m, fixture(name), opts...); err != nil {
 		t.Fatal(err)

@@ -1,5 +1,5 @@
 // Package coder codes integer PCM losslessly into .ardm streams with the
-// probabilities of a learned Upscale ARDM (the Model interface; package
+// probabilities of a learned Upscale ARDM (the Predictor interface; package
 // ardm implements it) and rANS, falling back per frame to model-free
 // coders whenever they are smaller.
 //
@@ -16,8 +16,8 @@
 //     positions rotated by one draw in [0, n) (StratifiedOrder: every
 //     prefix is spread evenly over the frame, which costs fewer bits at
 //     small budgets), in version 2 a Fisher-Yates shuffle;
-//   - Model.Policy(budget, n)[s-1] gives steps t_0=0 < ... < t_K=n; for
-//     each step one Model.Predict(s, t_k, values, mask, pos, probs) runs on
+//   - Predictor.Policy(budget, n)[s-1] gives steps t_0=0 < ... < t_K=n; for
+//     each step one Predictor.Predict(s, t_k, values, mask, pos, probs) runs on
 //     the state values = x^(s) at revealed positions and x^(s-1)
 //     elsewhere, mask = revealed, pos = sigma[t_k:t_k+1] (the positions
 //     revealed in this step, in that order);
@@ -28,7 +28,7 @@
 //     rANS (64-bit state, 32-bit words, as ryg_rans's rans64).
 //
 // With b = 65536 (OA-ARDM: one stage, the whole value) the model must be
-// a CDFModel: instead of Predict's tables, PredictCDF gives each
+// a CDFPredictor: instead of Predict's tables, PredictCDF gives each
 // position's distribution function F(v) = P(value < v), the same cum(v)
 // is computed from it at the value and the next one to encode, and the
 // decoder finds the value by binary search over v (16 evaluations of F).
@@ -53,7 +53,7 @@
 // decoder checks that the stream ends with every word read and the state
 // back at its initial 2^31.
 //
-// Model.Predict and CDFModel.PredictCDF are called concurrently from
+// Predictor.Predict and CDFPredictor.PredictCDF are called concurrently from
 // several goroutines (one per worker) and must be safe for that and
 // deterministic.
 //
@@ -79,7 +79,7 @@
 //	offset size field
 //	0      4    magic "ARDM"
 //	4      1    version (3; readers also accept 2)
-//	5      32   model content hash (Model.Hash); all zero: no model
+//	5      32   model content hash (Predictor.Hash); all zero: no model
 //	37     4    sample rate, Hz (1..2^30)
 //	41     1    channels (1..8)
 //	42     1    original bit depth (8, 16, 24 or 32)

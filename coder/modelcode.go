@@ -12,14 +12,14 @@ import (
 // frameCodec holds what encoding and decoding one channel of one frame
 // needs; it is shared by all workers of a Writer or Reader.
 type frameCodec struct {
-	m       Model // nil: fallback coders only
+	m       Predictor // nil: fallback coders only
 	depth   int
 	b, db   int
-	S       int      // stages of the model
-	coded   int      // stages actually coded: the rest are known zero (8-bit input)
-	lowBits int      // bits below the top 16 (24- and 32-bit input)
-	cdf     CDFModel // b = 65536: symbols coded through PredictCDF
-	zero    uint     // cdf: low bits of the 16 known zero (8-bit input)
+	S       int          // stages of the model
+	coded   int          // stages actually coded: the rest are known zero (8-bit input)
+	lowBits int          // bits below the top 16 (24- and 32-bit input)
+	cdf     CDFPredictor // b = 65536: symbols coded through PredictCDF
+	zero    uint         // cdf: low bits of the 16 known zero (8-bit input)
 	budget  int
 	seed    uint64
 	version int // stream version: picks the coding order
@@ -28,7 +28,7 @@ type frameCodec struct {
 	policies map[int][][]int
 }
 
-func newFrameCodec(m Model, version, depth, budget int, seed uint64) (*frameCodec, error) {
+func newFrameCodec(m Predictor, version, depth, budget int, seed uint64) (*frameCodec, error) {
 	c := &frameCodec{m: m, version: version, depth: depth, budget: budget, seed: seed, policies: map[int][][]int{}}
 	if depth > 16 {
 		c.lowBits = depth - 16
@@ -43,9 +43,9 @@ func newFrameCodec(m Model, version, depth, budget int, seed uint64) (*frameCode
 		c.coded = c.S
 		switch {
 		case c.b == cdfBranching:
-			cm, ok := m.(CDFModel)
+			cm, ok := m.(CDFPredictor)
 			if !ok {
-				return nil, fmt.Errorf("coder: a model with branching factor %d must implement CDFModel", c.b)
+				return nil, fmt.Errorf("coder: a model with branching factor %d must implement CDFPredictor", c.b)
 			}
 			c.cdf = cm
 			if depth < 16 {
@@ -107,7 +107,7 @@ func (c *frameCodec) sample(x uint16, low uint32) int32 {
 	return v
 }
 
-// cdfBranching is the branching factor coded through CDFModel.PredictCDF
+// cdfBranching is the branching factor coded through CDFPredictor.PredictCDF
 // instead of b-way tables.
 const cdfBranching = 1 << 16
 
@@ -140,7 +140,7 @@ func (sc *scratch) size(n, b, maxStep int) {
 	sc.values, sc.mask, sc.order = sc.values[:n], sc.mask[:n], sc.order[:n]
 	sc.x16, sc.low = sc.x16[:n], sc.low[:n]
 	if b > maxTableBranching {
-		return // coded through CDFModel: no tables
+		return // coded through CDFPredictor: no tables
 	}
 	if cap(sc.probs) < maxStep*b {
 		sc.probs = make([]float32, maxStep*b)
@@ -151,7 +151,7 @@ func (sc *scratch) size(n, b, maxStep int) {
 }
 
 // maxTableBranching is the largest branching factor coded with b-way
-// tables from Model.Predict.
+// tables from Predictor.Predict.
 const maxTableBranching = 256
 
 func maxStep(policy [][]int) int {

@@ -143,7 +143,7 @@ func (m neighbourModel) centre(values []uint16, mask []bool, p int, w float32) (
 
 // neighbourCDF is neighbourModel for branching factor 65536 (one stage
 // over the whole value, as OA-ARDM): the same density, given through its
-// closed-form CDF (a CDFModel), mixed with 1e-6 of the uniform.
+// closed-form CDF (a CDFPredictor), mixed with 1e-6 of the uniform.
 type neighbourCDF struct{ neighbourModel }
 
 func (m neighbourCDF) Predict(stage, t int, values []uint16, mask []bool, pos []int, dst []float32) {

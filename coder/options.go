@@ -24,7 +24,7 @@ func defaultOptions() options {
 }
 
 // WithBudget sets the number of network calls per frame and channel, over
-// all stages (Model.Policy's budget). 0, the default, means one call per
+// all stages (Predictor.Policy's budget). 0, the default, means one call per
 // position: the best compression and the slowest.
 func WithBudget(n int) Option {
 	return func(o *options) error {

@@ -4,8 +4,8 @@ import "math"
 
 // Quantisation: floats become integer frequencies in cumFreq and nowhere
 // else. Every distribution, whether a model gives it as a b-way table
-// (Model.Predict, b <= 256) or as a cumulative distribution function
-// (CDFModel.PredictCDF, b = 65536), is coded through the integer
+// (Predictor.Predict, b <= 256) or as a cumulative distribution function
+// (CDFPredictor.PredictCDF, b = 65536), is coded through the integer
 // cumulative frequencies
 //
 //	cum(0) = 0,  cum(b) = 2^31,
@@ -109,7 +109,7 @@ func lookup(cum []uint32, slot uint32) int {
 }
 
 // cdfCum returns cum(v) for an alphabet of b symbols coded through the
-// distribution function F of position j (see CDFModel): symbol v stands
+// distribution function F of position j (see CDFPredictor): symbol v stands
 // for the value v<<shift, so F is evaluated at v<<shift.
 func cdfCum(F func(j, v int) float64, j, v, b int, shift uint) uint32 {
 	if v <= 0 || v >= b {
@@ -121,7 +121,7 @@ func cdfCum(F func(j, v int) float64, j, v, b int, shift uint) uint32 {
 // cdfLookup finds the symbol v whose range [cum(v), cum(v+1)) of the
 // distribution function F of position j holds slot, by binary search with
 // cdfCum, and returns it with the range. The range always holds slot and
-// is never empty, whatever F does; if F is non-decreasing (as CDFModel
+// is never empty, whatever F does; if F is non-decreasing (as CDFPredictor
 // requires) v is the symbol the encoder coded.
 func cdfLookup(F func(j, v int) float64, j, b int, shift uint, slot uint32) (v int, start, freq uint32) {
 	lo, hi := 0, b

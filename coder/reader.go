@@ -124,7 +124,7 @@ type Reader struct {
 // NewReader reads the stream header from r. m must be the model the stream
 // was written with (its hash is in the header), or nil for a stream
 // written without one; otherwise the error is a *WrongModelError.
-func NewReader(r io.Reader, m Model, opts ...Option) (*Reader, error) {
+func NewReader(r io.Reader, m Predictor, opts ...Option) (*Reader, error) {
 	o, err := buildOptions(opts)
 	if err != nil {
 		return nil, err

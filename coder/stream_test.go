@@ -30,7 +30,7 @@ func FuzzReader(f *testing.F) {
 		f.Add(encodeFixture(f, name, oa, forceCoder(CoderModel), WithBudget(8)))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, model := range []Model{m, oa, nil} {
+		for _, model := range []Predictor{m, oa, nil} {
 			r, err := NewReader(bytes.NewReader(data), model, WithWorkers(2))
 			if err != nil {
 				continue
@@ -97,7 +97,7 @@ func TestSC09RealDev(t *testing.T) {
 	m := neighbourModel{16000, 16, 2}
 	cfgs := []struct {
 		name string
-		m    Model
+		m    Predictor
 		opts []Option
 	}{
 		{"fallback only", nil, nil},
@@ -230,8 +230,8 @@ func goldenPCM() *audio.PCM {
 	return p
 }
 
-func goldenModels() []Model {
-	return []Model{neighbourModel{512, 16, 2}, neighbourModel{700, 256, 3}, neighbourModel{300, 2, 1},
+func goldenModels() []Predictor {
+	return []Predictor{neighbourModel{512, 16, 2}, neighbourModel{700, 256, 3}, neighbourModel{300, 2, 1},
 		neighbourCDF{neighbourModel{400, cdfBranching, 2}}}
 }
 
@@ -326,7 +326,7 @@ func TestMissingEndIsUnexpectedEOF(t *testing.T) {
 	}
 }
 
-func benchmarkCodec(b *testing.B, m Model, opts ...Option) {
+func benchmarkCodec(b *testing.B, m Predictor, opts ...Option) {
 	clip := fixture("sine")
 	long := &audio.PCM{Format: clip.Format, Data: [][]int32{make([]int32, 0, 32000)}}
 	for len(long.Data[0]) < 32000 {

@@ -55,7 +55,7 @@ type Writer struct {
 // NewWriter writes the stream header for PCM of format f to w. m may be nil
 // to use only the model-free coders. total is the number of samples per
 // channel that will be written, or UnknownLength.
-func NewWriter(w io.Writer, m Model, f audio.Format, total int64, opts ...Option) (*Writer, error) {
+func NewWriter(w io.Writer, m Predictor, f audio.Format, total int64, opts ...Option) (*Writer, error) {
 	o, err := buildOptions(opts)
 	if err != nil {
 		return nil, err

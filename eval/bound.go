@@ -13,7 +13,7 @@ import (
 	"github.com/ardm-dev/ardm/coder"
 )
 
-// The bound is computed through coder.Model, the interface the codec uses:
+// The bound is computed through coder.Predictor, the interface the codec uses:
 // the probabilities measured here are the very ones the coder turns into
 // frequencies, and the frames are the coder's (Model.FrameLen samples per
 // channel, the last one as long as what is left).
@@ -85,7 +85,7 @@ func digitBits(x []uint16, pos []int, probs []float32, b, s int) float64 {
 // name and seed select the random stream; the result depends only on them,
 // the model and the PCM. progress, if not nil, is called after each
 // network call.
-func EstimateBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string, draws int, seed uint64, progress func()) (*Bound, error) {
+func EstimateBound(ctx context.Context, m coder.Predictor, pcm *audio.PCM, name string, draws int, seed uint64, progress func()) (*Bound, error) {
 	if draws < 1 {
 		return nil, fmt.Errorf("eval: %d draws, need at least 1", draws)
 	}
@@ -163,7 +163,7 @@ type TargetScorer interface {
 
 // stepBits runs the network once on the scratch's stage input and returns
 // -log2 p of digit s of x at the positions pos, summed.
-func (sc *boundScratch) stepBits(m coder.Model, x []uint16, s, t, b int, pos []int) float64 {
+func (sc *boundScratch) stepBits(m coder.Predictor, x []uint16, s, t, b int, pos []int) float64 {
 	if ts, ok := m.(TargetScorer); ok {
 		return ts.TargetBits(s, t, sc.values, sc.mask, pos, x)
 	}
@@ -177,7 +177,7 @@ func (sc *boundScratch) stepBits(m coder.Model, x []uint16, s, t, b int, pos []i
 
 // frameEstimate is one draw of the unbiased estimate of stage s's bits on
 // frame x (not normalised).
-func (sc *boundScratch) frameEstimate(m coder.Model, x []uint16, s, b int, rng *rand.Rand) float64 {
+func (sc *boundScratch) frameEstimate(m coder.Predictor, x []uint16, s, b int, rng *rand.Rand) float64 {
 	n := len(x)
 	sc.size(n)
 	t := rng.IntN(n)
@@ -233,7 +233,7 @@ func meanStat(v []float64) Stat {
 //
 // It returns bits per sample, in total and per stage, and the number of
 // network calls made.
-func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string, budget int, seed uint64, progress func()) (total float64, perStage []float64, calls int, err error) {
+func PolicyBound(ctx context.Context, m coder.Predictor, pcm *audio.PCM, name string, budget int, seed uint64, progress func()) (total float64, perStage []float64, calls int, err error) {
 	frames, err := channelFrames(pcm, m.FrameLen())
 	if err != nil {
 		return 0, nil, 0, err
@@ -294,7 +294,7 @@ func PolicyBound(ctx context.Context, m coder.Model, pcm *audio.PCM, name string
 
 // PolicyCalls is the number of network calls the model's policy for budget
 // makes on PCM of the given frames per channel and channels.
-func PolicyCalls(m coder.Model, budget, frames, channels int) (int, error) {
+func PolicyCalls(m coder.Predictor, budget, frames, channels int) (int, error) {
 	S := stages.Count(m.Branching())
 	L := m.FrameLen()
 	calls := 0

@@ -10,7 +10,7 @@ import (
 )
 
 // predictOnly hides a model's TargetBits, forcing the Predict path.
-type predictOnly struct{ coder.Model }
+type predictOnly struct{ coder.Predictor }
 
 // TestBoundTargetScorer checks that the bounds through TargetBits equal
 // those through Predict tables (softmax and mixture heads, b <= 256), and

@@ -82,7 +82,7 @@ func TestBoundUniformModel(t *testing.T) {
 
 // exactBound is the expectation of the estimator on one frame and stage,
 // by enumerating every t and every order.
-func exactBound(m coder.Model, x []uint16, s int) float64 {
+func exactBound(m coder.Predictor, x []uint16, s int) float64 {
 	n, b := len(x), m.Branching()
 	perm := make([]int, n)
 	for i := range perm {

@@ -18,7 +18,7 @@ import (
 // again, times that, and checks that every sample comes back. A stream
 // that does not decode to the input is reported with Exact false and an
 // error.
-func CodeFile(ctx context.Context, m coder.Model, pcm *audio.PCM, budget int, seed uint64) (*Coded, error) {
+func CodeFile(ctx context.Context, m coder.Predictor, pcm *audio.PCM, budget int, seed uint64) (*Coded, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -115,9 +115,9 @@ type Options struct {
 	Model *ardm.Model
 	// ModelPath names the model in the report.
 	ModelPath string
-	// Coder is the coder.Model adapter of Model that the codec uses;
+	// Coder is the coder.Predictor adapter of Model that the codec uses;
 	// nil means NewCoderModel(Model), the adapter ardm compress uses.
-	Coder coder.Model
+	Coder coder.Predictor
 	// Draws is the number of (t, sigma) draws per stage and file of the
 	// bound estimator; 0 skips the bound.
 	Draws int
@@ -280,7 +280,7 @@ func Run(ctx context.Context, root string, files []string, o Options) (*Report, 
 // measureFile codes one file with the classic coders alone (with
 // o.Code) and measures the model's figures on it (with cm). Only a
 // cancelled context is returned as an error.
-func measureFile(ctx context.Context, cm coder.Model, j *fileJob, f *FileResult, o Options, report func(int, string)) error {
+func measureFile(ctx context.Context, cm coder.Predictor, j *fileJob, f *FileResult, o Options, report func(int, string)) error {
 	pcm, err := audio.ReadFile(j.path)
 	if err != nil {
 		f.Errors = append(f.Errors, err.Error())
@@ -313,7 +313,7 @@ func measureFile(ctx context.Context, cm coder.Model, j *fileJob, f *FileResult,
 // runModel measures the bound, the policy bounds and the coded sizes of
 // one file; fail records an error on the file (and passes a cancelled
 // context on).
-func runModel(ctx context.Context, cm coder.Model, pcm *audio.PCM, j *fileJob, f *FileResult, o Options, report func(int, string), fail func(string, error) error) error {
+func runModel(ctx context.Context, cm coder.Predictor, pcm *audio.PCM, j *fileJob, f *FileResult, o Options, report func(int, string), fail func(string, error) error) error {
 	if o.Draws > 0 && pcm.BitDepth == 16 {
 		b, err := EstimateBound(ctx, cm, pcm, j.name, o.Draws, o.Seed, func() { report(1, j.name+": bound") })
 		if err != nil {

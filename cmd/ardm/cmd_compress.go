@@ -148,7 +148,7 @@ func runCompress(ctx context.Context, opts compressOptions, gopts globalOptions,
 	})
 }
 
-func compressFile(ctx context.Context, m coder.Model, opts compressOptions, gopts globalOptions, in string) (*compressResult, error) {
+func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, gopts globalOptions, in string) (*compressResult, error) {
 	start := time.Now()
 	src, name, err := openInput(in)
 	if err != nil {
@@ -264,7 +264,7 @@ func streamFrames(ctx context.Context, ar *audio.Reader, n int, prog *progress, 
 // frame by frame, with a second read of the WAV file wavPath; memory does
 // not depend on the length. A mismatch or a damaged stream exits with
 // status 4.
-func verifyStream(ctx context.Context, gopts globalOptions, streamPath, wavPath, name string, m coder.Model, dopts []coder.Option) error {
+func verifyStream(ctx context.Context, gopts globalOptions, streamPath, wavPath, name string, m coder.Predictor, dopts []coder.Option) error {
 	sf, err := os.Open(streamPath)
 	if err != nil {
 		return err

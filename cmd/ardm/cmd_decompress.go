@@ -90,7 +90,7 @@ func runDecompress(ctx context.Context, opts decompressOptions, gopts globalOpti
 			return err
 		}
 	}
-	models := map[[32]byte]coder.Model{} // loaded once per hash
+	models := map[[32]byte]coder.Predictor{} // loaded once per hash
 	return eachInput(ctx, gopts, "decompress", args, func(in string) error {
 		res, err := decompressFile(ctx, opts, gopts, in, models)
 		if err != nil {
@@ -101,7 +101,7 @@ func runDecompress(ctx context.Context, opts decompressOptions, gopts globalOpti
 	})
 }
 
-func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOptions, in string, models map[[32]byte]coder.Model) (*decompressResult, error) {
+func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOptions, in string, models map[[32]byte]coder.Predictor) (*decompressResult, error) {
 	start := time.Now()
 	f, name, err := openInput(in)
 	if err != nil {
@@ -111,7 +111,7 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 	br := bufio.NewReaderSize(f, 1<<16)
 	// The model is needed only if the header names one; a damaged header
 	// is reported by NewReader.
-	var m coder.Model
+	var m coder.Predictor
 	if head, _ := br.Peek(37); len(head) == 37 && string(head[:4]) == coder.Magic && head[4] == coder.Version {
 		var hash [32]byte
 		copy(hash[:], head[5:37])

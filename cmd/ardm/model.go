@@ -40,7 +40,7 @@ func modelIntegrity(err error) error {
 // for the coder: nil with --no-model (the model-free coders only),
 // otherwise the model named by --model (the empty path is the default
 // model, see loadModel).
-func codecModel(path string, none bool) (*ardm.Model, coder.Model, error) {
+func codecModel(path string, none bool) (*ardm.Model, coder.Predictor, error) {
 	if none {
 		return nil, nil, nil
 	}

@@ -1,10 +1,10 @@
 package coder
 
-// Model is what the coder needs of a learned Upscale ARDM. Package ardm
+// Predictor is what the coder needs of a learned Upscale ARDM. Package ardm
 // implements it; coder imports no model code. Implementations must be
 // deterministic: the same calls give bit-identical probabilities on every
 // machine and with any GOMAXPROCS.
-type Model interface {
+type Predictor interface {
 	// Hash is the content hash of the model (config and weights); the
 	// stream header names it so that decoding with another model fails.
 	Hash() [32]byte
@@ -14,7 +14,7 @@ type Model interface {
 	// Branching is the branching factor b (2, 4, 16, 256 or 65536); the
 	// model codes a 16-bit value as Stages = 16/log2(b) base-b digits,
 	// most significant first (see package audio). A model with b = 65536
-	// (OA-ARDM: one stage, the whole value) must be a CDFModel.
+	// (OA-ARDM: one stage, the whole value) must be a CDFPredictor.
 	Branching() int
 	// Policy returns, for each stage s = 1..Stages (index s-1), the step
 	// boundaries 0 = t_0 < t_1 < ... < t_K = n for coding n positions
@@ -29,14 +29,14 @@ type Model interface {
 	Predict(stage, t int, values []uint16, mask []bool, pos []int, dst []float32)
 }
 
-// CDFModel is a Model that also gives its distributions as cumulative
+// CDFPredictor is a Predictor that also gives its distributions as cumulative
 // distribution functions. The coder uses PredictCDF instead of Predict
 // when the branching factor is 65536 (OA-ARDM), where a 65536-entry table
 // per position would cost far more than the network call: it evaluates a
 // position's function at two points to encode a symbol and at 16 (a
 // binary search) to decode one.
-type CDFModel interface {
-	Model
+type CDFPredictor interface {
+	Predictor
 	// PredictCDF runs the network once, as Predict, and returns the
 	// cumulative distributions of digit stage at the positions pos:
 	// cdf(j, v) = P(digit < v) at position pos[j], for 0 <= j < len(pos)
