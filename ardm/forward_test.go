@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ardm-dev/ardm/ardm/internal/fixture"
 	"github.com/ardm-dev/ardm/ardm/internal/kernels"
-	"github.com/ardm-dev/ardm/stages"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -24,37 +24,14 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // the output layer included) drawn from seed, so that no layer is trivial.
 func randomWeights(cfg Config, seed uint64) *Weights {
 	w := NewWeights(cfg, seed)
-	rng := rand.New(rand.NewPCG(seed, 99))
-	for _, p := range w.Params() {
-		lim := 1 / math.Sqrt(float64(cfg.Channels))
-		for i := range p {
-			p[i] = float32((rng.Float64()*2 - 1) * lim * 1.5)
-		}
-	}
+	fixture.FillParams(w.Params(), cfg.Channels, seed)
 	return w
 }
 
 // randomInput returns a stage input: smooth-ish audio, its stage value
 // and a random mask with t positions revealed.
 func randomInput(cfg Config, stage, n int, seed uint64) (values []uint16, mask []bool, t int) {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	db := cfg.DigitBits()
-	values = make([]uint16, n)
-	mask = make([]bool, n)
-	phase := 0.0
-	for i := range values {
-		phase += 0.03 + 0.02*rng.Float64()
-		v := 32768 + 9000*math.Sin(phase) + 300*rng.NormFloat64()
-		x := uint16(math.Max(0, math.Min(65535, v)))
-		if rng.IntN(3) == 0 {
-			mask[i] = true
-			t++
-			values[i] = stages.KeepTopBits(x, stage*db)
-		} else {
-			values[i] = stages.KeepTopBits(x, (stage-1)*db)
-		}
-	}
-	return values, mask, t
+	return fixture.StageInput(cfg.DigitBits(), stage, n, seed)
 }
 
 // referenceForward is a literal float64 transcription of the network in
@@ -163,16 +140,6 @@ func smallConfig(b, channels, layers, kernel int) Config {
 	return cfg
 }
 
-// maxRelErr is max |got-want| / (max |want| + tiny) over all elements.
-func maxRelErr(got []float32, want []float64) float64 {
-	scale, diff := 1e-30, 0.0
-	for i := range want {
-		scale = math.Max(scale, math.Abs(want[i]))
-		diff = math.Max(diff, math.Abs(float64(got[i])-want[i]))
-	}
-	return diff / scale
-}
-
 func TestForwardMatchesReference(t *testing.T) {
 	tests := []struct {
 		name                  string
@@ -200,7 +167,7 @@ func TestForwardMatchesReference(t *testing.T) {
 			got := make([]float32, tc.n*cfg.Outputs())
 			w.Forward(tc.stage, rev, values, mask, got)
 			want := referenceForward(w, tc.stage, rev, values, mask)
-			if e := maxRelErr(got, want); e > 1e-5 || math.IsNaN(e) {
+			if e := fixture.MaxRelErr(got, want); e > 1e-5 || math.IsNaN(e) {
 				t.Fatalf("max relative error %.3g > 1e-5", e)
 			}
 		})

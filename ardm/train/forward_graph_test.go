@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/ardm/internal/fixture"
 )
 
 // TestForwardMatchesGraph checks the inference kernels against the
@@ -38,7 +39,7 @@ func TestForwardMatchesGraph(t *testing.T) {
 			for i, v := range want {
 				want64[i] = float64(v)
 			}
-			if e := maxRelErr(got, want64); e > 1e-5 || math.IsNaN(e) {
+			if e := fixture.MaxRelErr(got, want64); e > 1e-5 || math.IsNaN(e) {
 				t.Fatalf("max relative error vs gorgonia %.3g > 1e-5", e)
 			}
 		})
