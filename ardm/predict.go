@@ -109,3 +109,13 @@ func (p *Predictor) Predict(stage, t int, values []uint16, mask []bool, pos []in
 		kernels.Softmax(logits[j*O+off:j*O+off+b], dst[j*b:(j+1)*b])
 	}
 }
+
+// TrainingRate is the sample rate in Hz of the audio every model is
+// trained on: package datasets prepares all training data at 16 kHz
+// (datasets.SampleRate, the rate of Speech Commands), and a checkpoint
+// stores no rate of its own.
+const TrainingRate = 16000
+
+// SampleRate is the rate of the model's training audio (TrainingRate): the
+// coder tries the model only on input at this rate (coder.RatedPredictor).
+func (p *Predictor) SampleRate() int { return TrainingRate }

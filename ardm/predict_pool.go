@@ -63,3 +63,7 @@ func (pp *PredictorPool) Predict(stage, t int, values []uint16, mask []bool, pos
 	defer pp.put(p)
 	p.Predict(stage, t, values, mask, pos, dst)
 }
+
+// SampleRate is the rate of the model's training audio (TrainingRate): the
+// coder tries the model only on input at this rate (coder.RatedPredictor).
+func (pp *PredictorPool) SampleRate() int { return TrainingRate }

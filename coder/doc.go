@@ -57,6 +57,18 @@
 // several goroutines (one per worker) and must be safe for that and
 // deterministic.
 //
+// # Model gating
+//
+// Before any network call the Writer decides whether a model can win on
+// the input at all: a model that names the sample rate of its training
+// audio (RatedPredictor; every ardm model: 16 kHz) is tried only on input
+// at that rate. On other input (44.1 kHz music, 8 kHz telephone speech) it
+// costs nothing: the stream is written as a model-free one (all-zero model
+// hash), which decodes without the model, and Stats.ModelSkipped says
+// why. The channel layout does not gate: each channel is coded as the
+// mono signal the model was trained on. WithModelOnly overrides the gate.
+// Decoding is unaffected: each frame's kind says which coder stored it.
+//
 // # Fallback coders
 //
 // Every channel of every frame is also coded without the model; the

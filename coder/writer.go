@@ -23,6 +23,9 @@ type Stats struct {
 	Samples int64                `json:"samples"` // samples per channel
 	Bytes   int64                `json:"bytes"`   // stream bytes, header and records included
 	Coders  [NumCoders]CoderStat `json:"coders"`  // indexed by Kind
+	// ModelSkipped says why the Writer, given a model, did not try it
+	// (the model gate of doc.go); empty when it did or had no model.
+	ModelSkipped string `json:"model_skipped,omitempty"`
 }
 
 // BitsPerSample is the stream size in bits per sample and channel.
@@ -64,6 +67,14 @@ func NewWriter(w io.Writer, m Predictor, f audio.Format, total int64, opts ...Op
 	if m == nil && o.force == int(CoderModel) {
 		return nil, fmt.Errorf("coder: model-only coding without a model")
 	}
+	var skipped string
+	if m != nil && o.force < 0 {
+		// A model that cannot win is not tried at all: the stream is then
+		// an ordinary model-free one, which decodes without the model.
+		if skipped = modelGate(m, f); skipped != "" {
+			m = nil
+		}
+	}
 	if m != nil {
 		h.ModelHash = m.Hash()
 		if !h.HasModel() {
@@ -88,6 +99,7 @@ func NewWriter(w io.Writer, m Predictor, f audio.Format, total int64, opts ...Op
 		return nil, err
 	}
 	wr.stats.Bytes = int64(len(hb))
+	wr.stats.ModelSkipped = skipped
 	return wr, nil
 }
 

@@ -77,6 +77,11 @@ stage): more calls, smaller model-coded frames, proportionally slower
 (ardm eval shows the curve). --model-only
 stores every frame with the model (to time or measure it alone).
 
+The model is tried only on input at the sample rate it was trained on
+(16 kHz for every ardm model): on other rates it would not win and costs
+100x the time, so such a file is coded as with --no-model (it then
+decodes without the model) and -v says so. --model-only overrides this.
+
 Inputs: WAV files, "-" for standard input. Outputs: OUT.ardm next to each
 input, in --out-dir, or -o (one input; "-" for standard output). Outputs are
 written to a temporary file and renamed only on success. --verify decodes
@@ -201,6 +206,9 @@ func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, 
 	w, err := coder.NewWriter(bw, m, f, total, copts...)
 	if err != nil {
 		return nil, err
+	}
+	if why := w.Stats().ModelSkipped; why != "" && gopts.Verbose {
+		fmt.Fprintf(os.Stderr, "%s: model not tried (%s): coded without it\n", name, why)
 	}
 	// One model frame at a time: the coder buffers a batch of frames, so
 	// memory does not depend on the length of the input.
