@@ -41,7 +41,7 @@ run where ardm-beam runs and on one worker: the set is held in memory, as
 ardm does.
 
 Example:
-  ardm-beam prepare --in ../shared/data/sc-train --out data/sc-train-shards
+  ardm-beam prepare --in ../shared/data/sc09-real-dev --out data/dev-shards
   ardm-beam prepare --in ../shared/data/sc09-real-dev --out data/dev --split validation
 
 ` + exitStatusHelp,

@@ -183,8 +183,8 @@ server, Flink's or Spark's job service); --runner flink or spark likewise;
 s3:// URLs. The loopback worker this process starts listens on localhost.
 
 Example:
-  ardm-beam prepare --in ../shared/data/sc-train --out data/sc-train-shards
-  ardm-beam compress --no-model --in data/wavs --out out/ardm --verify
+  ardm-beam prepare --in ../shared/data/sc09-real-dev --out data/dev-shards
+  ardm-beam compress --no-model --in ../shared/data/sc09-real-dev --out out/dev-ardm --verify
   ardm-beam compress --runner flink --endpoint localhost:8099 \
       --environment-type DOCKER --in gs://b/wavs --out gs://b/ardm
 
