@@ -360,7 +360,7 @@ func TestForwardCrossArch(t *testing.T) {
 func BenchmarkForward(b *testing.B) { benchmarkForward(b, DefaultConfig(), 1) }
 
 // BenchmarkForwardShipped is the shape of the built-in model
-// (cmd/ardm/default.ardmm: b=2, 16 channels x 10 layers, dilation cycle 10,
+// (internal/builtin/default.ardmm: b=2, 16 channels x 10 layers, dilation cycle 10,
 // feature set 3) and of the one before it (b=16, 16 x 8, cycle 8): a full
 // forward, and a forward at every 8th position, as a coder step of 8 in a
 // stage asks for (ForwardAt runs the upper blocks only there).

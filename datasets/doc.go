@@ -18,6 +18,12 @@
 // Report rather than stopping the load; files that cannot be used as 16 kHz
 // audio are skipped and listed in the Report.
 //
+// A job that spreads the reading over machines runs LoadSC09's steps one by
+// one: PlanSC09 lists the files and their splits, LoadClip turns each
+// file's PCM into its clip wherever it runs, and Plan.Set assembles the
+// results in plan order into the same Set; ShardFiles then hands out the
+// same bytes WriteSetShards writes.
+//
 // # Shards
 //
 // WriteShards stores clips in a directory of compact shards for fast

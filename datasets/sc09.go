@@ -244,8 +244,77 @@ func readSplitList(file string) (map[string]bool, bool, error) {
 
 // LoadSC09 reads the digit words of a Speech Commands directory. It fails
 // only when the directory itself cannot be read or holds no digit-word
-// files; problems with single files go to the Report.
+// files; problems with single files go to the Report. It is PlanSC09, then
+// LoadClip on every planned file (opts.Jobs at once), then Plan.Set.
 func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
+	plan, err := PlanSC09(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	todo := plan.Files
+	clips := make([]Clip, len(todo))
+	ok := make([]bool, len(todo))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range min(jobs, len(todo)) {
+		wg.Go(func() {
+			for i := range next {
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				clips[i], ok[i] = loadClip(dir, todo[i].Path, todo[i].Split, plan.Length)
+				if opts.Progress != nil {
+					mu.Lock()
+					done++
+					opts.Progress(done, len(todo))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range todo {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("datasets: loading %s: %w", dir, err)
+	}
+	return plan.Set(clips, ok), nil
+}
+
+// PlanFile is a file that a Plan loads: its slash path under the
+// directory and its split.
+type PlanFile struct {
+	Path  string `json:"path"`
+	Split string `json:"split"`
+}
+
+// Plan is what LoadSC09 decides before it reads a file: which files to
+// load, their splits, and the report so far. A distributed job loads
+// Files[i] with LoadClip anywhere and gives the results, in the order of
+// Files, to Set.
+type Plan struct {
+	Dir    string
+	Length int
+	Files  []PlanFile // sorted by Path
+	Report Report     // so far: the listing and splits, no file read yet
+}
+
+// PlanSC09 lists the digit-word files of a Speech Commands directory and
+// assigns their splits, as LoadSC09 does (opts.Jobs, Progress and Context
+// are not used).
+func PlanSC09(dir string, opts LoadOptions) (*Plan, error) {
 	if opts.Words == nil {
 		opts.Words = Words
 	}
@@ -254,13 +323,6 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 	}
 	if opts.Length < 0 {
 		return nil, fmt.Errorf("datasets: clip length %d is negative", opts.Length)
-	}
-	if opts.Jobs <= 0 {
-		opts.Jobs = runtime.GOMAXPROCS(0)
-	}
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
 	}
 	if opts.ValidationPercent == 0 && opts.TestingPercent == 0 {
 		opts.ValidationPercent, opts.TestingPercent = 10, 10
@@ -356,52 +418,28 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 		}
 		return s
 	}
-	type job struct {
-		i     int
-		path  string
-		split string
-	}
-	var todo []job
+	plan := &Plan{Dir: dir, Length: opts.Length}
 	for _, f := range files {
 		s := splitOf(f)
 		if len(keepSplit) > 0 && !keepSplit[s] {
 			continue
 		}
-		todo = append(todo, job{len(todo), f, s})
+		plan.Files = append(plan.Files, PlanFile{f, s})
 	}
+	plan.Report = rep // after splitOf has added its disagreements
+	return plan, nil
+}
 
-	clips := make([]Clip, len(todo))
-	ok := make([]bool, len(todo))
-	jobs := make(chan job)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for range min(opts.Jobs, len(todo)) {
-		wg.Go(func() {
-			for j := range jobs {
-				if ctx.Err() != nil {
-					continue // drain
-				}
-				clips[j.i], ok[j.i] = loadClip(dir, j.path, j.split, opts.Length)
-				if opts.Progress != nil {
-					mu.Lock()
-					done++
-					opts.Progress(done, len(todo))
-					mu.Unlock()
-				}
-			}
-		})
+// Set assembles the loaded set from the results of LoadClip on every file
+// of the plan, in the order of Files.
+func (p *Plan) Set(clips []Clip, ok []bool) *Set {
+	if len(clips) != len(p.Files) || len(ok) != len(p.Files) {
+		panic(fmt.Sprintf("datasets: Plan.Set: %d clips and %d flags for %d files", len(clips), len(ok), len(p.Files)))
 	}
-	for _, j := range todo {
-		jobs <- j
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("datasets: loading %s: %w", dir, err)
-	}
-
-	set := &Set{Dir: dir, Length: opts.Length}
+	rep := p.Report
+	rep.IssueCounts = make(map[string]int)
+	rep.Skipped, rep.Odd = nil, nil
+	set := &Set{Dir: p.Dir, Length: p.Length}
 	for i, c := range clips {
 		for _, is := range c.Issues {
 			rep.IssueCounts[IssueKind(is)]++
@@ -417,19 +455,28 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 	}
 	rep.Loaded = len(set.Clips)
 	set.Report = rep
-	return set, nil
+	return set
 }
 
 // loadClip reads one file. ok is false when the file gives no clip; the
 // reasons are in the returned clip's Issues either way.
 func loadClip(dir, rel, split string, length int) (c Clip, ok bool) {
+	pcm, err := audio.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	return LoadClip(pcm, err, rel, split, length)
+}
+
+// LoadClip makes the clip of the file rel (a slash path under the
+// directory, word/speaker_nohash_n.wav) of a split from its decoded PCM,
+// or from the error reading it gave: converted to 16-bit mono, padded or
+// trimmed to length samples, with its issues recorded. ok is false when
+// the file gives no clip; the reasons are in the clip's Issues either way.
+func LoadClip(pcm *audio.PCM, err error, rel, split string, length int) (c Clip, ok bool) {
 	word, _, _ := strings.Cut(rel, "/")
 	speaker, named := SpeakerOf(rel)
 	c = Clip{Path: rel, Word: word, Speaker: speaker, Split: split}
 	if !named {
 		c.Issues = append(c.Issues, IssueName+": no _nohash_ in the file name")
 	}
-	pcm, err := audio.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 	if err != nil {
 		c.Issues = append(c.Issues, IssueUnreadable+": "+err.Error())
 		return c, false

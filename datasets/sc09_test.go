@@ -2,11 +2,13 @@ package datasets
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -441,5 +443,78 @@ func TestLoadRealSC09(t *testing.T) {
 				t.Errorf("lists and which_set disagree on %v, want %v", set.Report.ListDisagrees, tc.disagree)
 			}
 		})
+	}
+}
+
+// TestPlanLoadSet checks that the steps LoadSC09 is made of, run one by
+// one as a distributed job runs them, give the same set and the same
+// shard bytes.
+func TestPlanLoadSet(t *testing.T) {
+	dir := t.TempDir()
+	for i, name := range []string{"one/aa_nohash_0.wav", "two/bb_nohash_0.wav", "three/cc_nohash_1.wav", "four/dd_nohash_0.wav"} {
+		p := &audio.PCM{Format: audio.Format{SampleRate: SampleRate, BitDepth: 16, Channels: 1}, Data: [][]int32{make([]int32, 1000+i*9000)}}
+		for j := range p.Data[0] {
+			p.Data[0][j] = int32((j*(i+3))%2000 - 1000)
+		}
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := audio.WriteFile(full, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "five"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "five", "broken_nohash_0.wav"), []byte("RIFF"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := LoadSC09(dir, LoadOptions{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := PlanSC09(dir, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Files) != 5 {
+		t.Fatalf("plan has %d files, want 5", len(plan.Files))
+	}
+	clips := make([]Clip, len(plan.Files))
+	ok := make([]bool, len(plan.Files))
+	for i := len(plan.Files) - 1; i >= 0; i-- { // any order
+		f := plan.Files[i]
+		pcm, err := audio.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		clips[i], ok[i] = LoadClip(pcm, err, f.Path, f.Split, plan.Length)
+	}
+	got := plan.Set(clips, ok)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Plan, LoadClip, Set:\n%+v\nLoadSC09:\n%+v", got.Report, want.Report)
+	}
+	if len(got.Report.Skipped) != 1 {
+		t.Fatalf("skipped %v, want the broken file", got.Report.Skipped)
+	}
+	out := t.TempDir()
+	if err := WriteSetShards(out, want); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = ShardFiles(got, func(name string, data []byte) error {
+		n++
+		disk, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(disk, data) {
+			t.Errorf("%s: ShardFiles bytes differ from WriteSetShards", name)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(out); n != len(entries) || n < 2 {
+		t.Fatalf("ShardFiles gave %d files, WriteSetShards wrote %d", n, len(entries))
 	}
 }

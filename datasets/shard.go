@@ -121,6 +121,36 @@ func WriteSetShards(dir string, set *Set) error {
 }
 
 func writeShards(dir string, clips []Clip, source string, skipped []FileIssue) error {
+	if err := checkShardClips(clips); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("datasets: %w", err)
+	}
+	old, _ := readIndex(dir) // a missing or broken old index leaves nothing to clean up
+	idx, err := encodeShards(clips, source, skipped, func(name string, data []byte) error {
+		return atomicfile.WriteFile(filepath.Join(dir, name), data)
+	})
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		keep := make(map[string]bool)
+		for _, s := range idx.Shards {
+			keep[s.File] = true
+		}
+		for _, s := range old.Shards {
+			if !keep[s.File] && s.File == filepath.Base(s.File) {
+				os.Remove(filepath.Join(dir, s.File)) // best effort: a stale file is harmless
+			}
+		}
+	}
+	return nil
+}
+
+// checkShardClips checks that clips can go into one shard directory: one
+// length, one rate, splits usable in file names.
+func checkShardClips(clips []Clip) error {
 	if len(clips) == 0 {
 		return errors.New("datasets: no clips to write")
 	}
@@ -140,11 +170,26 @@ func writeShards(dir string, clips []Clip, source string, skipped []FileIssue) e
 			return fmt.Errorf("datasets: clip %s has split %q, not usable in a file name", c.Path, c.Split)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	old, _ := readIndex(dir) // a missing or broken old index leaves nothing to clean up
+	return nil
+}
 
+// ShardFiles encodes a loaded set's shards and index as WriteSetShards
+// writes them, handing each file's name and bytes to emit (the shards in
+// order, the index last) instead of writing them to a local directory.
+// data is reused after emit returns: emit writes it out or copies it.
+func ShardFiles(set *Set, emit func(name string, data []byte) error) error {
+	if err := checkShardClips(set.Clips); err != nil {
+		return err
+	}
+	_, err := encodeShards(set.Clips, set.Dir, set.Report.Skipped, emit)
+	return err
+}
+
+// encodeShards builds the shard files and the index of clips (checked by
+// checkShardClips) and hands them to emit, the index last.
+func encodeShards(clips []Clip, source string, skipped []FileIssue, emit func(name string, data []byte) error) (*ShardIndex, error) {
+	length := len(clips[0].Samples)
+	rate := clips[0].Rate
 	bySplit := make(map[string][]int)
 	for i, c := range clips {
 		bySplit[c.Split] = append(bySplit[c.Split], i)
@@ -184,8 +229,8 @@ func writeShards(dir string, clips []Clip, source string, skipped []FileIssue) e
 				idx.Clips = append(idx.Clips, sc)
 			}
 			name := fmt.Sprintf("%s-%04d.pcm", split, n)
-			if err := atomicfile.WriteFile(filepath.Join(dir, name), buf); err != nil {
-				return fmt.Errorf("datasets: %w", err)
+			if err := emit(name, buf); err != nil {
+				return nil, fmt.Errorf("datasets: %w", err)
 			}
 			sum := sha256.Sum256(buf)
 			idx.Shards = append(idx.Shards, ShardInfo{File: name, Split: split, Clips: len(part), Bytes: int64(len(buf)), SHA256: hex.EncodeToString(sum[:])})
@@ -193,23 +238,12 @@ func writeShards(dir string, clips []Clip, source string, skipped []FileIssue) e
 	}
 	js, err := json.MarshalIndent(&idx, "", " ")
 	if err != nil {
-		return fmt.Errorf("datasets: %w", err)
+		return nil, fmt.Errorf("datasets: %w", err)
 	}
-	if err := atomicfile.WriteFile(filepath.Join(dir, IndexFile), append(js, '\n')); err != nil {
-		return fmt.Errorf("datasets: %w", err)
+	if err := emit(IndexFile, append(js, '\n')); err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
 	}
-	if old != nil {
-		keep := make(map[string]bool)
-		for _, s := range idx.Shards {
-			keep[s.File] = true
-		}
-		for _, s := range old.Shards {
-			if !keep[s.File] && s.File == filepath.Base(s.File) {
-				os.Remove(filepath.Join(dir, s.File)) // best effort: a stale file is harmless
-			}
-		}
-	}
-	return nil
+	return &idx, nil
 }
 
 // IsShardDir reports whether dir holds a shard index.

@@ -171,57 +171,29 @@ func uniform(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float
 // progress, if not nil, is called from one goroutine after each clip with
 // the clips done and the total.
 func Synthesize(ctx context.Context, opts SynthOptions, progress func(done, total int)) error {
-	if opts.Speakers <= 0 {
-		return fmt.Errorf("datasets: synthesize: %d speakers, want at least 1", opts.Speakers)
-	}
 	if opts.Out == "" {
 		return errors.New("datasets: synthesize: no output directory")
 	}
-	words := opts.Words
-	if words == nil {
-		words = Words
-	}
-	if len(words) == 0 {
-		return errors.New("datasets: synthesize: no words")
-	}
-	seen := map[string]bool{}
-	for _, w := range words {
-		if w == "" || strings.ContainsAny(w, `/\ `) || w == "." || w == ".." || strings.HasPrefix(w, "_") {
-			return fmt.Errorf("datasets: synthesize: word %q cannot be a directory name", w)
-		}
-		if seen[w] {
-			return fmt.Errorf("datasets: synthesize: word %q given twice", w)
-		}
-		seen[w] = true
-	}
-	takes := max(opts.Takes, 1)
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	exe, err := findEspeak(opts.Espeak)
+	job, err := PlanSynth(ctx, opts)
 	if err != nil {
 		return err
 	}
 	if err := prepareOut(opts.Out, opts.Force); err != nil {
 		return err
 	}
-	voices := opts.Voices
-	if voices == nil {
-		if voices, err = SynthVoices(ctx, exe); err != nil {
-			return err
-		}
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
 	}
-	if !slices.ContainsFunc(voices, func(v SynthVoice) bool { return v.Engine != "mbrola" }) {
-		return errors.New("datasets: synthesize: no espeak-ng (non-MBROLA) voice given")
-	}
-	plans := planSpeakers(opts.Seed, opts.Speakers, voices)
+	plans, words, takes := job.plans(), job.Words, job.Takes
 	for _, w := range words {
 		if err := os.MkdirAll(filepath.Join(opts.Out, w), 0o755); err != nil {
 			return fmt.Errorf("datasets: synthesize: %w", err)
 		}
 	}
-
+	write := func(rel string, pcm *audio.PCM) error {
+		return audio.WriteFile(filepath.Join(opts.Out, filepath.FromSlash(rel)), pcm)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type result struct {
@@ -233,12 +205,12 @@ func Synthesize(ctx context.Context, opts SynthOptions, progress func(done, tota
 	var wg sync.WaitGroup
 	for range min(jobs, len(plans)) {
 		wg.Go(func() {
-			r := &renderer{exe: exe, resamplers: map[int]*Resampler{}}
+			r := &renderer{exe: job.exe, resamplers: map[int]*Resampler{}}
 			for si := range work {
 				p := &plans[si]
 				for wi, w := range words {
 					for take := range takes {
-						row, err := r.clip(ctx, opts.Seed, opts.Out, p, wi, w, take)
+						row, err := r.clip(ctx, job.Seed, write, p, wi, w, take)
 						select {
 						case results <- result{row, err}:
 						case <-ctx.Done():
@@ -294,6 +266,114 @@ func Synthesize(ctx context.Context, opts SynthOptions, progress func(done, tota
 	}
 	slices.SortFunc(rows, func(a, b clipRow) int { return strings.Compare(a.file, b.file) })
 	return writeSynthIndex(opts.Out, rows)
+}
+
+// SynthJob is a synthesis with its options checked and its voices found:
+// what Synthesize does before it renders a clip. A job that spreads the
+// speakers over machines renders each with RenderSpeaker and writes the
+// index with SynthIndexFiles; the files are those Synthesize writes.
+// Every field is exported so that a job can be shipped to its workers.
+type SynthJob struct {
+	Speakers int
+	Seed     uint64
+	Words    []string
+	Takes    int
+	Espeak   string       // as given; each worker looks it up in its PATH
+	Voices   []SynthVoice // the voices speakers are drawn from
+	exe      string
+	cache    []speakerPlan // the plans, drawn at the first RenderSpeaker
+}
+
+// PlanSynth checks opts (Out, Jobs and Force are not used) and lists the
+// voices when opts.Voices is nil.
+func PlanSynth(ctx context.Context, opts SynthOptions) (*SynthJob, error) {
+	if opts.Speakers <= 0 {
+		return nil, fmt.Errorf("datasets: synthesize: %d speakers, want at least 1", opts.Speakers)
+	}
+	words := opts.Words
+	if words == nil {
+		words = Words
+	}
+	if len(words) == 0 {
+		return nil, errors.New("datasets: synthesize: no words")
+	}
+	seen := map[string]bool{}
+	for _, w := range words {
+		if w == "" || strings.ContainsAny(w, `/\ `) || w == "." || w == ".." || strings.HasPrefix(w, "_") {
+			return nil, fmt.Errorf("datasets: synthesize: word %q cannot be a directory name", w)
+		}
+		if seen[w] {
+			return nil, fmt.Errorf("datasets: synthesize: word %q given twice", w)
+		}
+		seen[w] = true
+	}
+	takes := max(opts.Takes, 1)
+	exe, err := findEspeak(opts.Espeak)
+	if err != nil {
+		return nil, err
+	}
+	voices := opts.Voices
+	if voices == nil {
+		if voices, err = SynthVoices(ctx, exe); err != nil {
+			return nil, err
+		}
+	}
+	if !slices.ContainsFunc(voices, func(v SynthVoice) bool { return v.Engine != "mbrola" }) {
+		return nil, errors.New("datasets: synthesize: no espeak-ng (non-MBROLA) voice given")
+	}
+	return &SynthJob{Speakers: opts.Speakers, Seed: opts.Seed, Words: words, Takes: takes, Espeak: opts.Espeak, Voices: voices, exe: exe}, nil
+}
+
+// plans draws every speaker's plan.
+func (j *SynthJob) plans() []speakerPlan { return planSpeakers(j.Seed, j.Speakers, j.Voices) }
+
+// SynthClip is one clip a SynthJob made: its slash path in the output
+// (word/speaker_nohash_n.wav), its split and its MANIFEST.tsv line.
+type SynthClip struct {
+	File  string `json:"file"`
+	Split string `json:"split"`
+	Line  string `json:"line"`
+}
+
+// RenderSpeaker renders every word and take of speaker i (0 <= i <
+// Speakers) and hands each clip's slash path and WAV bytes to write, in
+// the order Synthesize renders them. The job may be a copy shipped to
+// another machine: espeak-ng is looked up there. Not for concurrent use
+// (each worker of a job has its own copy).
+func (j *SynthJob) RenderSpeaker(ctx context.Context, i int, write func(rel string, wav []byte) error) ([]SynthClip, error) {
+	if j.exe == "" {
+		exe, err := findEspeak(j.Espeak)
+		if err != nil {
+			return nil, err
+		}
+		j.exe = exe
+	}
+	if i < 0 || i >= j.Speakers {
+		panic(fmt.Sprintf("datasets: RenderSpeaker: speaker %d of %d", i, j.Speakers))
+	}
+	if j.cache == nil {
+		j.cache = j.plans()
+	}
+	p := j.cache[i]
+	r := &renderer{exe: j.exe, resamplers: map[int]*Resampler{}}
+	emit := func(rel string, pcm *audio.PCM) error {
+		b, err := audio.Encode(pcm)
+		if err != nil {
+			return err
+		}
+		return write(rel, b)
+	}
+	var out []SynthClip
+	for wi, w := range j.Words {
+		for take := range j.Takes {
+			row, err := r.clip(ctx, j.Seed, emit, &p, wi, w, take)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, SynthClip{File: row.file, Split: row.split, Line: row.line()})
+		}
+	}
+	return out, nil
 }
 
 // prepareOut creates dir, refusing a non-empty one unless force.
@@ -433,8 +513,8 @@ func (rd *renderer) resampler(rate int) (*Resampler, error) {
 	return r, nil
 }
 
-// clip synthesises, shapes and writes take number take of word wi by p.
-func (rd *renderer) clip(ctx context.Context, seed uint64, out string, p *speakerPlan, wi int, word string, take int) (clipRow, error) {
+// clip synthesises, shapes and writes (with write) take number take of word wi by p.
+func (rd *renderer) clip(ctx context.Context, seed uint64, write func(rel string, pcm *audio.PCM) error, p *speakerPlan, wi int, word string, take int) (clipRow, error) {
 	r := newStream(seed, streamClip, p.index, wi, take)
 	wpm := int(math.Round(p.wpm * (1 + uniform(r, -synthWPMJitter, synthWPMJitter))))
 	pitch := int(math.Round(p.pitch + uniform(r, -synthPitchJitter, synthPitchJitter)))
@@ -528,7 +608,7 @@ func (rd *renderer) clip(ctx context.Context, seed uint64, out string, p *speake
 
 	rel := word + "/" + p.id + "_nohash_" + fmt.Sprint(take) + ".wav"
 	pcm := &audio.PCM{Format: audio.Format{SampleRate: SampleRate, BitDepth: 16, Channels: 1}, Data: [][]int32{samples}}
-	if err := audio.WriteFile(filepath.Join(out, filepath.FromSlash(rel)), pcm); err != nil {
+	if err := write(rel, pcm); err != nil {
 		return clipRow{}, fmt.Errorf("datasets: synthesize: %w", err)
 	}
 	return clipRow{
@@ -554,50 +634,65 @@ var synthManifestHeader = []string{
 
 // writeSynthIndex writes MANIFEST.tsv and the split lists.
 func writeSynthIndex(dir string, rows []clipRow) error {
+	clips := make([]SynthClip, len(rows))
+	for i, r := range rows {
+		clips[i] = SynthClip{File: r.file, Split: r.split, Line: r.line()}
+	}
+	for name, b := range SynthIndexFiles(clips) {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return fmt.Errorf("datasets: synthesize: %w", err)
+		}
+	}
+	return nil
+}
+
+// SynthIndexFiles returns the contents of MANIFEST.tsv and the split lists
+// for the clips of a synthesis, by file name; clips must be sorted by File.
+func SynthIndexFiles(clips []SynthClip) map[string][]byte {
 	var man, val, test strings.Builder
 	man.WriteString(strings.Join(synthManifestHeader, "\t") + "\n")
+	for _, c := range clips {
+		man.WriteString(c.Line)
+		switch c.Split {
+		case Validation:
+			val.WriteString(c.File + "\n")
+		case Testing:
+			test.WriteString(c.File + "\n")
+		}
+	}
+	return map[string][]byte{"MANIFEST.tsv": []byte(man.String()), "validation_list.txt": []byte(val.String()), "testing_list.txt": []byte(test.String())}
+}
+
+// line is the row's line of MANIFEST.tsv, newline included.
+func (r *clipRow) line() string {
 	f2 := func(v float64) string {
 		if math.IsInf(v, -1) {
 			return "-"
 		}
 		return fmt.Sprintf("%.2f", v)
 	}
-	for _, r := range rows {
-		lp := "-"
-		if r.lp > 0 {
-			lp = f2(r.lp)
-		}
-		ambHz, rt60, wet := "-", "-", "-"
-		if !math.IsInf(r.ambient, -1) {
-			ambHz = f2(r.ambHz)
-		}
-		if r.rt60 > 0 {
-			rt60, wet = f2(r.rt60), f2(r.wet)
-		}
-		humHz := "-"
-		if r.humHz > 0 {
-			humHz = f2(r.humHz)
-		}
-		variant := r.variant
-		if variant == "" {
-			variant = "-"
-		}
-		fmt.Fprintf(&man, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n",
-			r.file, r.speaker, r.split, r.voice, r.engine, variant, r.text, r.wpm, r.pitch,
-			f2(r.peak), f2(r.hp), lp, f2(r.tiltHz), f2(r.tiltDB),
-			f2(r.white), f2(r.colour), f2(r.colHz), f2(r.ambient), ambHz, rt60, wet, humHz, f2(r.hum), f2(r.dc),
-			r.offset, r.length, r.clipped)
-		switch r.split {
-		case Validation:
-			val.WriteString(r.file + "\n")
-		case Testing:
-			test.WriteString(r.file + "\n")
-		}
+	lp := "-"
+	if r.lp > 0 {
+		lp = f2(r.lp)
 	}
-	for name, s := range map[string]string{"MANIFEST.tsv": man.String(), "validation_list.txt": val.String(), "testing_list.txt": test.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
-			return fmt.Errorf("datasets: synthesize: %w", err)
-		}
+	ambHz, rt60, wet := "-", "-", "-"
+	if !math.IsInf(r.ambient, -1) {
+		ambHz = f2(r.ambHz)
 	}
-	return nil
+	if r.rt60 > 0 {
+		rt60, wet = f2(r.rt60), f2(r.wet)
+	}
+	humHz := "-"
+	if r.humHz > 0 {
+		humHz = f2(r.humHz)
+	}
+	variant := r.variant
+	if variant == "" {
+		variant = "-"
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n",
+		r.file, r.speaker, r.split, r.voice, r.engine, variant, r.text, r.wpm, r.pitch,
+		f2(r.peak), f2(r.hp), lp, f2(r.tiltHz), f2(r.tiltDB),
+		f2(r.white), f2(r.colour), f2(r.colHz), f2(r.ambient), ambHz, rt60, wet, humHz, f2(r.hum), f2(r.dc),
+		r.offset, r.length, r.clipped)
 }

@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -465,5 +467,40 @@ func TestQuantize16(t *testing.T) {
 	}
 	if clipped != 2 {
 		t.Errorf("clipped %d, want 2", clipped)
+	}
+}
+
+// TestRenderSpeaker checks that the steps a distributed job runs
+// (PlanSynth, RenderSpeaker per speaker in any order, SynthIndexFiles)
+// give the very files Synthesize writes.
+func TestRenderSpeaker(t *testing.T) {
+	dir := t.TempDir()
+	synthTiny(t, dir, 2, nil)
+	want := readTree(t, dir)
+	job, err := PlanSynth(t.Context(), SynthOptions{Speakers: 3, Seed: 7, Words: []string{"one", "seven"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]byte{}
+	var clips []SynthClip
+	for _, i := range []int{2, 0, 1} {
+		c, err := job.RenderSpeaker(t.Context(), i, func(rel string, wav []byte) error {
+			got[rel] = slices.Clone(wav)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clips = append(clips, c...)
+	}
+	slices.SortFunc(clips, func(a, b SynthClip) int { return strings.Compare(a.File, b.File) })
+	maps.Copy(got, SynthIndexFiles(clips))
+	if len(got) != len(want) {
+		t.Fatalf("%d files, Synthesize wrote %d", len(got), len(want))
+	}
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("%s differs from Synthesize's", name)
+		}
 	}
 }

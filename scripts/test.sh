@@ -8,3 +8,6 @@ scripts/deps.sh
 export GOFLAGS=${GOFLAGS:-}
 go vet ./...
 go test -timeout 25m ./...
+# The Beam pipelines: a module of their own (go test ./... above does not
+# enter it).
+(cd pipelines && go vet ./... && go test -timeout 10m ./...)

@@ -122,11 +122,11 @@ func TestVerifyCatchesMismatch(t *testing.T) {
 	if err := audio.WriteFile(changed, &other); err != nil {
 		t.Fatal(err)
 	}
-	err := verifyStream(t.Context(), globalOptions{Quiet: true}, stream, changed, "changed.wav", nil, nil)
+	err := verifyStream(t.Context(), globalOptions{Quiet: true}, stream, changed, "changed.wav", nil, 0)
 	if err == nil || !strings.Contains(err.Error(), "channel 0 sample 12345 decodes to") || exitCode(err) != exitIntegrity {
 		t.Fatalf("verify against changed input: %v (exit %d)", err, exitCode(err))
 	}
-	if err := verifyStream(t.Context(), globalOptions{Quiet: true}, stream, files[0], "a.wav", nil, nil); err != nil {
+	if err := verifyStream(t.Context(), globalOptions{Quiet: true}, stream, files[0], "a.wav", nil, 0); err != nil {
 		t.Fatalf("verify against the input: %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/coder"
+	"github.com/ardm-dev/ardm/jobs"
 )
 
 func init() { register(newCompressCmd) }
@@ -173,15 +172,6 @@ func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, 
 		defer tee.Close()
 		input, reread = io.TeeReader(src, tee), tee.Name()
 	}
-	ar, err := audio.NewReader(input, name)
-	if err != nil {
-		return nil, err
-	}
-	f := ar.Format()
-	total := ar.Header().Frames
-	if total == audio.UnknownFrames {
-		total = coder.UnknownLength
-	}
 	outPath := outputPath(in, opts.Out, opts.OutDir, ".ardm")
 	out, err := createAtomic(outPath, opts.Verify)
 	if err != nil {
@@ -193,42 +183,26 @@ func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, 
 			out.Abort()
 		}
 	}()
-	copts := []coder.Option{coder.WithBudget(opts.Budget), coder.WithOrderSeed(gopts.Seed)}
-	if opts.ModelOnly {
-		copts = append(copts, coder.WithModelOnly())
-	}
-	var dopts []coder.Option
-	if opts.Workers > 0 {
-		copts = append(copts, coder.WithWorkers(opts.Workers))
-		dopts = append(dopts, coder.WithWorkers(opts.Workers))
-	}
 	bw := bufio.NewWriterSize(out, 1<<16)
-	w, err := coder.NewWriter(bw, m, f, total, copts...)
+	prog, done := gopts.jobProgress("compress " + name)
+	c, err := jobs.Compress(ctx, m, input, name, bw, jobs.CompressOptions{
+		Budget: opts.Budget, OrderSeed: gopts.Seed, ModelOnly: opts.ModelOnly, Workers: opts.Workers, Progress: prog,
+	})
+	done()
 	if err != nil {
 		return nil, err
 	}
-	if why := w.Stats().ModelSkipped; why != "" && gopts.Verbose {
+	if why := c.Stats.ModelSkipped; why != "" && gopts.Verbose {
 		fmt.Fprintf(os.Stderr, "%s: model not tried (%s): coded without it\n", name, why)
-	}
-	// One model frame at a time: the coder buffers a batch of frames, so
-	// memory does not depend on the length of the input.
-	if err := streamFrames(ctx, ar, w.Header().FrameLen, gopts.newProgress("compress "+name, int(max(total, 0))), w.Write); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
 	}
 	if err := bw.Flush(); err != nil {
 		return nil, err
 	}
-	st := w.Stats()
+	f, st := c.Format, c.Stats
 	res := &compressResult{File: name, Output: outPath, Samples: st.Samples, Channels: f.Channels, BitDepth: f.BitDepth,
-		Bytes: st.Bytes, BitsPerSample: st.BitsPerSample(f.Channels), Stats: st, Header: w.Header()}
-	if st.Bytes > 0 {
-		res.Ratio = float64(st.Samples*int64(f.Channels)*int64((f.BitDepth+7)/8)) / float64(st.Bytes)
-	}
+		Bytes: st.Bytes, BitsPerSample: c.BitsPerSample(), Ratio: c.Ratio(), Stats: st, Header: c.Header}
 	if opts.Verify {
-		if err := verifyStream(ctx, gopts, out.Name(), reread, name, m, dopts); err != nil {
+		if err := verifyStream(ctx, gopts, out.Name(), reread, name, m, opts.Workers); err != nil {
 			return nil, err
 		}
 		res.Verified = true
@@ -244,86 +218,21 @@ func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, 
 	return res, nil
 }
 
-// streamFrames reads ar in chunks of n frames into sink until the end.
-func streamFrames(ctx context.Context, ar *audio.Reader, n int, prog *progress, sink func(*audio.PCM) error) error {
-	var chunk audio.PCM
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		k, err := ar.ReadFrames(&chunk, n)
-		if k > 0 {
-			if err := sink(&chunk); err != nil {
-				return err
-			}
-			prog.Add(k, "")
-		}
-		if errors.Is(err, io.EOF) {
-			prog.Done("")
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
 // verifyStream decodes the stream written to streamPath and compares it,
-// frame by frame, with a second read of the WAV file wavPath; memory does
-// not depend on the length. A mismatch or a damaged stream exits with
-// status 4.
-func verifyStream(ctx context.Context, gopts globalOptions, streamPath, wavPath, name string, m coder.Predictor, dopts []coder.Option) error {
+// frame by frame, with a second read of the WAV file wavPath (see
+// jobs.Verify). A mismatch or a damaged stream exits with status 4.
+func verifyStream(ctx context.Context, gopts globalOptions, streamPath, wavPath, name string, m coder.Predictor, workers int) error {
 	sf, err := os.Open(streamPath)
 	if err != nil {
 		return err
 	}
 	defer sf.Close()
-	cr, err := coder.NewReader(bufio.NewReaderSize(sf, 1<<16), m, dopts...)
-	if err != nil {
-		return integrity(fmt.Errorf("%s: verify: %w", name, err))
-	}
 	wf, err := os.Open(wavPath)
 	if err != nil {
 		return err
 	}
 	defer wf.Close()
-	ar, err := audio.NewReader(wf, name)
-	if err != nil {
-		return fmt.Errorf("%s: verify: rereading the input: %w", name, err)
-	}
-	if cr.Format() != ar.Format() {
-		return withCode(exitIntegrity, fmt.Errorf("%s: verify: stream format %+v, input %+v", name, cr.Format(), ar.Format()))
-	}
-	prog := gopts.newProgress("verify "+name, int(max(cr.Header().Samples, 0)))
-	var ref audio.PCM
-	var pos int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		p, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return integrity(fmt.Errorf("%s: verify: %w", name, err))
-		}
-		k, err := ar.ReadFrames(&ref, p.Frames())
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("%s: verify: rereading the input: %w", name, err)
-		}
-		if k != p.Frames() {
-			return withCode(exitIntegrity, fmt.Errorf("%s: verify: the stream holds more than the input's %d frames", name, pos+int64(k)))
-		}
-		if c, i, differ := audio.FirstDiff(p, &ref); differ {
-			return withCode(exitIntegrity, fmt.Errorf("%s: verify: channel %d sample %d decodes to %d, not %d", name, c, pos+int64(i), p.Data[c][i], ref.Data[c][i]))
-		}
-		pos += int64(k)
-		prog.Add(k, "")
-	}
-	prog.Done("")
-	if k, err := ar.ReadFrames(&ref, 1); k != 0 || !errors.Is(err, io.EOF) {
-		return withCode(exitIntegrity, fmt.Errorf("%s: verify: the stream ends after %d frames, the input has more", name, pos))
-	}
-	return nil
+	prog, done := gopts.jobProgress("verify " + name)
+	defer done()
+	return integrity(jobs.Verify(ctx, m, bufio.NewReaderSize(sf, 1<<16), wf, name, workers, prog))
 }

@@ -1,17 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
-	"github.com/ardm-dev/ardm/audio"
-	"github.com/ardm-dev/ardm/coder"
 	"github.com/spf13/cobra"
+
+	"github.com/ardm-dev/ardm/coder"
+	"github.com/ardm-dev/ardm/jobs"
 )
 
 func init() { register(newDecompressCmd) }
@@ -108,35 +106,6 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 		return nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<16)
-	// The model is needed only if the header names one; a damaged header
-	// is reported by NewReader.
-	var m coder.Predictor
-	if head, _ := br.Peek(37); len(head) == 37 && string(head[:4]) == coder.Magic && head[4] == coder.Version {
-		var hash [32]byte
-		copy(hash[:], head[5:37])
-		if hash != ([32]byte{}) {
-			if m = models[hash]; m == nil {
-				if _, m, err = codecModel(opts.Model, false); err != nil {
-					return nil, err
-				}
-				models[hash] = m
-			}
-		}
-	}
-	var dopts []coder.Option
-	if opts.Workers > 0 {
-		dopts = append(dopts, coder.WithWorkers(opts.Workers))
-	}
-	r, err := coder.NewReader(br, m, dopts...)
-	if err != nil {
-		return nil, integrity(fmt.Errorf("%s: %w", name, err))
-	}
-	h := r.Header()
-	frames := h.Samples
-	if frames == coder.UnknownLength {
-		frames = audio.UnknownFrames
-	}
 	outPath := outputPath(in, opts.Out, opts.OutDir, ".wav")
 	out, err := createAtomic(outPath, false)
 	if err != nil {
@@ -148,42 +117,29 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 			out.Abort()
 		}
 	}()
-	// The WAV header gets the exact sizes from the stream header, so the
-	// samples go out frame by frame as they are decoded (to a file that
-	// seeks, a stream of unknown length gets its sizes at the end).
-	aw, err := audio.NewWriter(out.Writer, r.Format(), frames)
-	if err != nil {
-		return nil, err
-	}
-	prog := gopts.newProgress("decompress "+name, int(max(h.Samples, 0)))
-	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	model := func(hash [32]byte) (coder.Predictor, error) {
+		if m := models[hash]; m != nil {
+			return m, nil
 		}
-		p, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		_, m, err := codecModel(opts.Model, false)
 		if err != nil {
-			return nil, integrity(fmt.Errorf("%s: %w", name, err))
-		}
-		if err := aw.WriteFrames(p); err != nil {
 			return nil, err
 		}
-		n += int64(p.Frames())
-		prog.Add(p.Frames(), "")
+		models[hash] = m
+		return m, nil
 	}
-	prog.Done("")
-	if err := aw.Close(); err != nil {
-		return nil, err
+	prog, done := gopts.jobProgress("decompress " + name)
+	d, err := jobs.Decompress(ctx, f, name, out.Writer, model, opts.Workers, prog)
+	done()
+	if err != nil {
+		return nil, integrity(err)
 	}
 	if err := out.Commit(); err != nil {
 		return nil, err
 	}
 	ok = true
-	af := r.Format()
-	res := &decompressResult{File: name, Output: outPath, Samples: n, Channels: af.Channels, Seconds: time.Since(start).Seconds()}
+	af := d.Format
+	res := &decompressResult{File: name, Output: outPath, Samples: d.Samples, Channels: af.Channels, Seconds: time.Since(start).Seconds()}
 	if res.Seconds > 0 {
 		res.Realtime = float64(res.Samples) / float64(af.SampleRate) / res.Seconds
 	}

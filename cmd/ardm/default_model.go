@@ -1,24 +1,10 @@
 package main
 
 import (
-	_ "embed"
-	"fmt"
-
 	"github.com/ardm-dev/ardm/ardm"
+	"github.com/ardm-dev/ardm/internal/builtin"
 )
 
-// defaultModelFile is the built-in model (run r11 in EXPERIMENTS.md):
-// trained by the commands in README.md ("Retraining the built-in model")
-// and exported with ardm export.
-//
-//go:embed default.ardmm
-var defaultModelFile []byte
-
-// loadDefaultModel decodes the built-in model.
-func loadDefaultModel() (*ardm.Model, error) {
-	m, _, err := ardm.UnmarshalCheckpoint(defaultModelFile)
-	if err != nil {
-		return nil, fmt.Errorf("built-in model: %w", err)
-	}
-	return m, nil
-}
+// loadDefaultModel decodes the built-in model (package internal/builtin,
+// shared with the Beam pipelines).
+func loadDefaultModel() (*ardm.Model, error) { return builtin.Load() }

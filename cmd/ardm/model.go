@@ -7,6 +7,7 @@ import (
 
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/coder"
+	"github.com/ardm-dev/ardm/jobs"
 )
 
 // loadModel reads the model named by a --model flag; the empty path is the
@@ -59,9 +60,10 @@ func integrity(err error) error {
 		ck *coder.ChecksumError
 		wm *coder.WrongModelError
 		uv coder.UnsupportedVersionError
+		ie *jobs.IntegrityError
 	)
 	if errors.Is(err, coder.ErrMagic) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ce) ||
-		errors.As(err, &ck) || errors.As(err, &wm) || errors.As(err, &uv) {
+		errors.As(err, &ck) || errors.As(err, &wm) || errors.As(err, &uv) || errors.As(err, &ie) {
 		return withCode(exitIntegrity, err)
 	}
 	return err
