@@ -297,13 +297,13 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 			return nil, fmt.Errorf("datasets: %w", err)
 		}
 		for _, f := range sub {
-			if f.Type().IsRegular() && strings.EqualFold(path.Ext(f.Name()), ".wav") {
+			if f.Type().IsRegular() && audio.IsAudioFile(f.Name()) {
 				files = append(files, e.Name()+"/"+f.Name())
 			}
 		}
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("datasets: %s has no WAV files under %s", dir, strings.Join(opts.Words, ", "))
+		return nil, fmt.Errorf("datasets: %s has no WAV or FLAC files under %s", dir, strings.Join(opts.Words, ", "))
 	}
 	slices.Sort(files)
 	rep.Files = len(files)

@@ -65,9 +65,9 @@ func newCompressCmd(gopts *globalOptions) *cobra.Command {
 	var opts compressOptions
 	cmd := &cobra.Command{
 		Use:   "compress [--model M] [--budget N] IN.wav... [-o OUT.ardm | --out-dir DIR]",
-		Short: "Compress WAV files losslessly into .ardm streams with a model",
+		Short: "Compress WAV or FLAC files losslessly into .ardm streams with a model",
 		Long: `compress codes each WAV file (integer PCM, 8/16/24/32-bit, 1 to 8 channels,
-any rate and length) losslessly into an .ardm stream: the model's
+any rate and length; a FLAC file is read as the WAV it decodes to) losslessly into an .ardm stream: the model's
 probabilities drive an rANS coder, and a frame the model would code worse
 than a classic coder (LPC with an adaptive residual model, fixed predictor
 + Rice, constant, raw PCM) is stored with that coder, so no file grows by
@@ -77,7 +77,7 @@ stage): more calls, smaller model-coded frames, proportionally slower
 (ardm eval shows the curve). --model-only
 stores every frame with the model (to time or measure it alone).
 
-Inputs: WAV files, "-" for standard input. Outputs: OUT.ardm next to each
+Inputs: WAV or FLAC files, "-" for standard input. Outputs: OUT.ardm next to each
 input, in --out-dir, or -o (one input; "-" for standard output). Outputs are
 written to a temporary file and renamed only on success. --verify decodes
 the result and compares every sample with a second read of the input

@@ -261,7 +261,7 @@ func wavFiles(dir string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".wav") {
+		if !d.IsDir() && audio.IsAudioFile(path) {
 			out = append(out, path)
 		}
 		return nil

@@ -62,8 +62,8 @@ func newUpscaleCmd(gopts *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "upscale [--model M] [--from-bits 8] [--budget N] IN.wav -o OUT.wav [--reference REF.wav]",
 		Short: "Generate the missing low bits of low-depth audio with a model",
-		Long: `upscale reads a low-depth WAV (8-bit, 16-bit whose low bits are zero, or any
-WAV reduced to --from-bits) and generates the missing stages with the model
+		Long: `upscale reads a low-depth WAV or FLAC (8-bit, 16-bit whose low bits are zero,
+or any file reduced to --from-bits) and generates the missing stages with the model
 under a budget of network calls per frame; the output is 16-bit and its top
 bits equal the input's exactly. Every channel is processed on its own.
 Each missing digit is the mean of the model's predicted distribution
