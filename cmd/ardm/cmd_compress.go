@@ -26,6 +26,7 @@ type compressOptions struct {
 	Out       string
 	OutDir    string
 	Verify    bool
+	Force     bool
 	Workers   int
 }
 
@@ -37,6 +38,7 @@ func (o *compressOptions) AddFlags(cmd *cobra.Command) {
 	budgetFlag(cmd, &o.Budget, "network calls per frame and channel over all stages (0: one per position, slowest)")
 	f.StringVarP(&o.Out, "output", "o", "", `output file ("-" for stdout; default IN with .ardm)`)
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
+	forceFlag(cmd, &o.Force)
 	f.BoolVar(&o.Verify, "verify", false, "decode each output after writing it and compare every sample")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels coded at once (default GOMAXPROCS)")
 }
@@ -78,7 +80,9 @@ stage): more calls, smaller model-coded frames, proportionally slower
 stores every frame with the model (to time or measure it alone).
 
 Inputs: WAV or FLAC files, "-" for standard input. Outputs: OUT.ardm next to each
-input, in --out-dir, or -o (one input; "-" for standard output). Outputs are
+input, in --out-dir, or -o (one input; "-" for standard output). An existing
+output is refused unless --force, and an input is never written over; the
+output path is checked before any coding. Outputs are
 written to a temporary file and renamed only on success. --verify decodes
 the result and compares every sample with a second read of the input
 before renaming (with -o -, before anything goes to standard output).
@@ -178,6 +182,9 @@ func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, 
 		total = coder.UnknownLength
 	}
 	outPath := outputPath(in, opts.Out, opts.OutDir, ".ardm")
+	if err := checkOutputPath(in, outPath, opts.Force); err != nil {
+		return nil, err
+	}
 	out, err := createAtomic(outPath, opts.Verify)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ type decompressOptions struct {
 	Out     string
 	OutDir  string
 	Workers int
+	Force   bool
 }
 
 func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
@@ -30,6 +31,7 @@ func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVarP(&o.Out, "output", "o", "", `output WAV ("-" for stdout; default IN with .wav)`)
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels decoded at once (default GOMAXPROCS)")
+	forceFlag(cmd, &o.Force)
 }
 
 // validate checks the flags and where the inputs args go.
@@ -50,7 +52,8 @@ rate, channels and bit depth that were compressed. Every frame's CRC and the
 MD5 of the whole PCM are checked.
 
 Inputs: .ardm files, "-" for standard input. Outputs: IN.wav next to each
-input, in --out-dir, or -o (one input; "-" for standard output). Samples
+input, in --out-dir, or -o (one input; "-" for standard output). An existing
+output is refused unless --force, and an input is never written over. Samples
 are written as they are decoded, in bounded memory for any length; a file
 is written to a temporary file and renamed only on success, while standard
 output has received the samples before the final MD5 check (the exit
@@ -138,6 +141,9 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 		frames = audio.UnknownFrames
 	}
 	outPath := outputPath(in, opts.Out, opts.OutDir, ".wav")
+	if err := checkOutputPath(in, outPath, opts.Force); err != nil {
+		return nil, err
+	}
 	out, err := createAtomic(outPath, false)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOutputSafety: an existing output is refused without --force, the
+// input is never written over (same path, or a hard link to it, even with
+// --force), and a bad output path is refused before any coding, naming the
+// user's path and leaving no temporary file.
+func TestOutputSafety(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "clip.wav")
+	data, err := os.ReadFile(infoTestFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.wav")
+	if err := os.Link(in, link); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "clip.ardm")
+	if code, _, stderr := runCapture(t, "compress", "--no-model", in); code != exitOK {
+		t.Fatalf("first compress: exit %d: %s", code, stderr)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"existing output", []string{"compress", "--no-model", in}, out + " exists; use --force"},
+		{"output is the input", []string{"compress", "--no-model", "-o", in, in}, "is the input"},
+		{"output is the input, forced", []string{"compress", "--no-model", "--force", "-o", in, in}, "is the input"},
+		{"output links to the input", []string{"compress", "--no-model", "--force", "-o", link, in}, "is the input"},
+		{"decompress over its input", []string{"decompress", "--force", "-o", out, out}, "is the input"},
+		{"output is a folder", []string{"compress", "--no-model", "-o", dir, in}, "is a folder"},
+		{"missing folder", []string{"compress", "--no-model", "-o", filepath.Join(dir, "nope", "x.ardm"), in}, "does not exist"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCapture(t, tc.args...)
+			if code != exitError || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, ".tmp") {
+				t.Fatalf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitError, tc.want)
+			}
+		})
+	}
+	if got, _ := os.ReadFile(in); string(got) != string(data) {
+		t.Fatal("the input was changed")
+	}
+	if code, _, stderr := runCapture(t, "compress", "--no-model", "--force", in); code != exitOK {
+		t.Fatalf("--force: exit %d: %s", code, stderr)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".*.tmp")); len(m) > 0 {
+		t.Fatalf("temporary files left: %v", m)
+	}
+}
