@@ -615,3 +615,27 @@ func TestModelOnly(t *testing.T) {
 		t.Error("model-only coding without a model accepted")
 	}
 }
+
+// TestTrailingData: bytes after the end record are corruption, unless the
+// reader is told to leave them; Inspect refuses them too.
+func TestTrailingData(t *testing.T) {
+	good := encodeFixture(t, "sine", nil)
+	want, err := Decode(bytes.NewReader(good), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]byte{{0}, []byte("appended garbage"), good} {
+		bad := append(bytes.Clone(good), extra...)
+		var ce *CorruptInputError
+		if _, err := Decode(bytes.NewReader(bad), nil); !errors.As(err, &ce) || ce.Offset != int64(len(good)) {
+			t.Fatalf("%d trailing bytes: %v, want a *CorruptInputError at %d", len(extra), err, len(good))
+		}
+		if _, err := Inspect(bytes.NewReader(bad)); !errors.As(err, &ce) {
+			t.Fatalf("Inspect with %d trailing bytes: %v", len(extra), err)
+		}
+		got, err := Decode(bytes.NewReader(bad), nil, WithTrailingData())
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("WithTrailingData: %v", err)
+		}
+	}
+}

@@ -13,7 +13,8 @@ type options struct {
 	seed     uint64
 	workers  int
 	frameLen int
-	force    int // internal (tests): -1, or a Kind every non-constant frame must use
+	trailing bool // a Reader leaves bytes after the end record unread
+	force    int  // internal (tests): -1, or a Kind every non-constant frame must use
 }
 
 // DefaultFrameLen is the frame length of streams written without a model.
@@ -21,6 +22,14 @@ const DefaultFrameLen = 16000
 
 func defaultOptions() options {
 	return options{budget: 0, seed: 1, workers: runtime.GOMAXPROCS(0), frameLen: DefaultFrameLen, force: -1}
+}
+
+// WithTrailingData makes a Reader stop at the end record and leave any
+// bytes after it unread. By default bytes after the end record are
+// corruption: a *CorruptInputError, as a stream that was appended to or
+// overwritten in place must not decode as if it were whole.
+func WithTrailingData() Option {
+	return func(o *options) error { o.trailing = true; return nil }
 }
 
 // WithBudget sets the number of network calls per frame and channel, over

@@ -23,6 +23,8 @@ type decompressOptions struct {
 	OutDir  string
 	Workers int
 	Force   bool
+	// IgnoreTrailing: bytes after the stream's end record are not an error.
+	IgnoreTrailing bool
 }
 
 func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
@@ -32,6 +34,7 @@ func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels decoded at once (default GOMAXPROCS)")
 	forceFlag(cmd, &o.Force)
+	f.BoolVar(&o.IgnoreTrailing, "ignore-trailing", false, "decode a stream that has bytes after its end record (by default an integrity failure, exit 4)")
 }
 
 // validate checks the flags and where the inputs args go.
@@ -128,6 +131,9 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 		}
 	}
 	var dopts []coder.Option
+	if opts.IgnoreTrailing {
+		dopts = append(dopts, coder.WithTrailingData())
+	}
 	if opts.Workers > 0 {
 		dopts = append(dopts, coder.WithWorkers(opts.Workers))
 	}

@@ -59,3 +59,30 @@ func TestOutputSafety(t *testing.T) {
 		t.Fatalf("temporary files left: %v", m)
 	}
 }
+
+// TestDecompressTrailingBytes: a stream with bytes appended is an
+// integrity failure (exit 4, no output) unless --ignore-trailing.
+func TestDecompressTrailingBytes(t *testing.T) {
+	dir := t.TempDir()
+	in := infoTestFile(t)
+	st := filepath.Join(dir, "x.ardm")
+	if code, _, stderr := runCapture(t, "compress", "--no-model", "-o", st, in); code != exitOK {
+		t.Fatalf("compress: exit %d: %s", code, stderr)
+	}
+	f, err := os.OpenFile(st, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("garbage")
+	f.Close()
+	out := filepath.Join(dir, "x.wav")
+	if code, _, stderr := runCapture(t, "decompress", "-o", out, st); code != exitIntegrity || !strings.Contains(stderr, "after the end record") {
+		t.Fatalf("exit %d, stderr %q; want %d", code, stderr, exitIntegrity)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("output written for a damaged stream")
+	}
+	if code, _, stderr := runCapture(t, "decompress", "--ignore-trailing", "-o", out, st); code != exitOK {
+		t.Fatalf("--ignore-trailing: exit %d: %s", code, stderr)
+	}
+}
