@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -221,6 +222,16 @@ Example:
 func runTrain(ctx context.Context, opts trainOptions, gopts globalOptions, args []string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(opts.MemLimitGiB * (1 << 30)))
+	}
+	// The first checkpoint comes after --checkpoint-every steps: make its
+	// folder now, not fail then and lose the steps.
+	for _, p := range []string{opts.Out, opts.Export} {
+		if p == "" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
 	}
 	clips, err := datasets.ReadShards(opts.Data, opts.Split)
 	if err != nil {
