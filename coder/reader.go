@@ -142,6 +142,9 @@ func NewReader(r io.Reader, m Predictor, opts ...Option) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c := h.Calls(); o.maxCalls > 0 && c > int64(o.maxCalls) {
+		return nil, &CostLimitError{Calls: c, Limit: int64(o.maxCalls), Budget: h.Budget}
+	}
 	if h.HasModel() {
 		if m == nil {
 			return nil, &WrongModelError{Need: h.ModelHash, HaveNone: true}

@@ -25,7 +25,15 @@ type decompressOptions struct {
 	Force   bool
 	// IgnoreTrailing: bytes after the stream's end record are not an error.
 	IgnoreTrailing bool
+	MaxCalls       int
 }
+
+// defaultMaxCalls is decompress's default decode-cost limit: network calls
+// per frame and channel. It is 21 times the built-in model's default budget
+// (192): about 25 s of CPU per one-second frame on two cores, where a
+// budget-0 stream of 16000-sample frames (256,000 calls) would take about
+// 18 minutes per frame.
+const defaultMaxCalls = 4096
 
 func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
@@ -34,6 +42,7 @@ func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels decoded at once (default GOMAXPROCS)")
 	forceFlag(cmd, &o.Force)
+	f.IntVar(&o.MaxCalls, "max-calls", defaultMaxCalls, "refuse (exit 4, before decoding) a stream whose header asks for more network calls per frame and channel than this; 0: no limit")
 	f.BoolVar(&o.IgnoreTrailing, "ignore-trailing", false, "decode a stream that has bytes after its end record (by default an integrity failure, exit 4)")
 }
 
@@ -41,6 +50,9 @@ func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 func (o *decompressOptions) validate(args []string) error {
 	if o.Workers < 0 {
 		return usageErr("--workers must be >= 0")
+	}
+	if o.MaxCalls < 0 {
+		return usageErr("--max-calls must be >= 0")
 	}
 	return checkOutputs(args, o.Out, o.OutDir, ".wav")
 }
@@ -56,7 +68,11 @@ MD5 of the whole PCM are checked.
 
 Inputs: .ardm files, "-" for standard input. Outputs: IN.wav next to each
 input, in --out-dir, or -o (one input; "-" for standard output). An existing
-output is refused unless --force, and an input is never written over. Samples
+output is refused unless --force, and an input is never written over. A
+stream's header sets the decoder's work: one whose header asks for more
+than --max-calls network calls per frame and channel (default 4096, 21
+times the built-in model's default budget; a --budget 0 stream asks for
+16 x the frame length) is refused before decoding, exit 4. Samples
 are written as they are decoded, in bounded memory for any length; a file
 is written to a temporary file and renamed only on success, while standard
 output has received the samples before the final MD5 check (the exit
@@ -130,7 +146,7 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 			}
 		}
 	}
-	var dopts []coder.Option
+	dopts := []coder.Option{coder.WithMaxCalls(opts.MaxCalls)}
 	if opts.IgnoreTrailing {
 		dopts = append(dopts, coder.WithTrailingData())
 	}

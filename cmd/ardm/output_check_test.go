@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/binary"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ardm-dev/ardm/audio"
 )
 
 // TestOutputSafety: an existing output is refused without --force, the
@@ -84,5 +88,34 @@ func TestDecompressTrailingBytes(t *testing.T) {
 	}
 	if code, _, stderr := runCapture(t, "decompress", "--ignore-trailing", "-o", out, st); code != exitOK {
 		t.Fatalf("--ignore-trailing: exit %d: %s", code, stderr)
+	}
+}
+
+// TestDecompressMaxCalls: a model stream whose header was set to budget 0
+// (header CRC recomputed) asks for 16000 x 16 calls per frame; decompress
+// refuses it at once with exit 4, naming the flag.
+func TestDecompressMaxCalls(t *testing.T) {
+	dir := t.TempDir()
+	p := &audio.PCM{Format: audio.Format{SampleRate: 16000, BitDepth: 16, Channels: 1}, Data: [][]int32{make([]int32, 800)}}
+	for i := range p.Data[0] {
+		p.Data[0][i] = int32((i*7919)%3000 - 1500)
+	}
+	in := filepath.Join(dir, "short.wav")
+	if err := audio.WriteFile(in, p); err != nil {
+		t.Fatal(err)
+	}
+	st := filepath.Join(dir, "short.ardm")
+	if code, _, stderr := runCapture(t, "compress", "--model-only", "--budget", "16", "-o", st, in); code != exitOK {
+		t.Fatalf("compress: exit %d: %s", code, stderr)
+	}
+	b, _ := os.ReadFile(st)
+	binary.LittleEndian.PutUint32(b[57:], 0) // budget
+	binary.LittleEndian.PutUint32(b[69:], crc32.Checksum(b[:69], crc32.MakeTable(crc32.Castagnoli)))
+	if err := os.WriteFile(st, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCapture(t, "decompress", "-o", filepath.Join(dir, "x.wav"), st)
+	if code != exitIntegrity || !strings.Contains(stderr, "256000 network calls") || !strings.Contains(stderr, "--max-calls") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
