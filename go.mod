@@ -2,7 +2,16 @@ module github.com/ardm-dev/ardm
 
 go 1.26.8
 
-require github.com/spf13/cobra v1.10.2
+require (
+	github.com/mewkiz/flac v1.0.14
+	github.com/spf13/cobra v1.10.2
+)
+
+require (
+	github.com/icza/bitio v1.1.0 // indirect
+	github.com/mewkiz/pkg v0.0.0-20250417130911-3f050ff8c56d // indirect
+	github.com/mewpkg/term v0.0.0-20241026122259-37a80af23985 // indirect
+)
 
 require (
 	codeberg.org/go-fonts/liberation v0.5.0 // indirect

@@ -213,7 +213,7 @@ func UnmarshalCheckpoint(b []byte) (*Model, *TrainState, error) {
 		return nil, nil, UnsupportedVersionError{version}
 	}
 	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], tail) {
-		return nil, nil, fmt.Errorf("%w: checksum mismatch (stored %x, computed %x)", ErrCorruptCheckpoint, tail[:8], sum[:8])
+		return nil, nil, fmt.Errorf("%w: SHA-256 mismatch (stored %x, computed %x)", ErrCorruptCheckpoint, tail, sum[:])
 	}
 	flags := r.u32()
 	var cfg Config

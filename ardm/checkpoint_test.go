@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 )
 
@@ -144,6 +145,14 @@ func TestCheckpointCorrupt(t *testing.T) {
 			}
 		})
 	}
+	t.Run("checksum message", func(t *testing.T) {
+		// A flipped last byte: the two printed sums must differ.
+		_, _, err := UnmarshalCheckpoint(flip(len(good) - 1))
+		sums := regexp.MustCompile(`[0-9a-f]{64}`).FindAllString(err.Error(), -1)
+		if len(sums) != 2 || sums[0] == sums[1] {
+			t.Fatalf("message %q does not show two different SHA-256 sums", err)
+		}
+	})
 	t.Run("version", func(t *testing.T) {
 		b := bytes.Clone(good)
 		b[8] = 9

@@ -45,6 +45,7 @@ type Model struct {
 type TrainInfo struct {
 	Steps       int       `json:"steps"`                  // optimizer steps done
 	Seed        uint64    `json:"seed"`                   // the run's seed
+	Init        string    `json:"init,omitempty"`         // hash (hex) of the model a fine-tuning run started from
 	Data        string    `json:"data,omitempty"`         // training data (shard directory)
 	Clips       int       `json:"clips,omitempty"`        // training clips
 	Batch       int       `json:"batch,omitempty"`        // examples per step

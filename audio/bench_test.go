@@ -2,6 +2,8 @@ package audio
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -39,3 +41,27 @@ func benchmarkWAV(b *testing.B, read bool) {
 
 func BenchmarkRead(b *testing.B)  { benchmarkWAV(b, true) }
 func BenchmarkWrite(b *testing.B) { benchmarkWAV(b, false) }
+
+// BenchmarkReadFLAC decodes a real Speech Commands clip (1 s, 16 kHz) coded
+// by the reference encoder; samples/s is the figure in BENCHMARKS.md.
+func BenchmarkReadFLAC(b *testing.B) {
+	files, _ := filepath.Glob("../../shared/data/sc-train/eight/*.flac")
+	if len(files) == 0 {
+		b.Skip("../shared/data/sc-train not present")
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(raw)))
+	var frames int
+	for b.Loop() {
+		p, err := Decode(raw, "bench.flac")
+		if err != nil {
+			b.Fatal(err)
+		}
+		frames = p.Frames()
+	}
+	b.ReportMetric(float64(frames)*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}

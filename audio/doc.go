@@ -1,5 +1,5 @@
-// Package audio reads and writes integer PCM WAV files and does the
-// bit-depth arithmetic of Upscale ARDMs.
+// Package audio reads integer PCM WAV and FLAC files, writes WAV, and does
+// the bit-depth arithmetic of Upscale ARDMs.
 //
 // # Samples
 //
@@ -20,9 +20,25 @@
 // are the sample codecs (one pack and one unpack per depth): go-audio/wav
 // needs an io.ReadSeeker or io.WriteSeeker and decodes sample by sample.
 // Every problem with the input is a *FormatError naming the file, whose Err
-// is one of ErrEmpty, ErrNotRIFF, ErrUnsupported, ErrBadHeader or
-// ErrTruncated. A header never causes an allocation larger than the input
-// warrants.
+// is one of ErrEmpty, ErrNotRIFF, ErrUnsupported, ErrBadHeader,
+// ErrTruncated or ErrCorrupt. A header never causes an allocation larger
+// than the input warrants. ReadLenient lets a data chunk that claims more
+// than the input holds run to the end (espeak-ng --stdout writes such
+// placeholder sizes).
+//
+// # FLAC files
+//
+// Every reader (Read, ReadFile, ReadAll, NewReader, ReadHeader) tells FLAC
+// from WAV by the first four bytes ("fLaC"), not by the file name, so a
+// FLAC file goes wherever a WAV does. The metadata walk is the package's
+// own (STREAMINFO checked, other blocks skipped); the frames are decoded
+// one at a time with github.com/mewkiz/flac's frame decoder, so memory stays
+// bounded for any length. Frame numbers, block sizes and the sample count
+// are checked against STREAMINFO, frame CRCs by the decoder and the MD5 of
+// all samples at the end: a damaged file is a *FormatError (ErrCorrupt, or
+// ErrTruncated when it ends early), never wrong samples. A stream of 4 to
+// 24 bits per sample is held like a WAV with valid bits: left-justified in
+// 8, 16 or 24 bits (Header.ValidBits says how many are real).
 //
 // Write always produces the canonical 44-byte-header PCM layout (format tag
 // 1), with the pad byte RIFF needs after an odd-sized data chunk; WriteFile

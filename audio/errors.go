@@ -5,13 +5,14 @@ import (
 	"fmt"
 )
 
-// Sentinel errors for WAV input. Every error returned by the readers is a
+// Sentinel errors for WAV and FLAC input. Every error returned by the readers is a
 // *FormatError that wraps one of these, so callers can test the class with
 // errors.Is and still print a message that names the file and the problem.
 var (
 	// ErrEmpty: the input has no bytes at all.
 	ErrEmpty = errors.New("empty file")
-	// ErrNotRIFF: the input does not start with a RIFF/WAVE header.
+	// ErrNotRIFF: the input starts with neither a RIFF/WAVE header nor the
+	// FLAC magic.
 	ErrNotRIFF = errors.New("not a RIFF/WAVE file")
 	// ErrUnsupported: a valid WAV whose encoding ardm does not read (float,
 	// compressed, unusual bit depths, RIFX/RF64 containers).
@@ -22,6 +23,9 @@ var (
 	// ErrTruncated: the file ends before the data its header announces, or
 	// the data is not a whole number of frames.
 	ErrTruncated = errors.New("truncated WAV data")
+	// ErrCorrupt: coded data that fails its own checks (a FLAC frame with a
+	// bad CRC or impossible fields, an MD5 that does not match the samples).
+	ErrCorrupt = errors.New("corrupt audio data")
 )
 
 // FormatError reports a problem with one input: Name is the file name given

@@ -189,7 +189,7 @@ var brokenFixtures = []struct {
 	{"zero-rate", wavSpec{channels: 1, rate: 0, bits: 16, frames: 8}, nil, ErrBadHeader, "zero sample rate"},
 	{"block-align", wavSpec{channels: 2, rate: 16000, bits: 16, blockAlign: 2, frames: 8}, nil, ErrBadHeader, "block align 2 does not match 2 channels x 16 bits"},
 	{"empty", wavSpec{}, []byte{}, ErrEmpty, "empty file"},
-	{"not-riff", wavSpec{}, []byte("ID3\x04\x00\x00\x00\x00\x00\x00fake mp3 data"), ErrNotRIFF, `not a RIFF/WAVE file (starts with "ID3\x04")`},
+	{"not-riff", wavSpec{}, []byte("ID3\x04\x00\x00\x00\x00\x00\x00fake mp3 data"), ErrNotRIFF, `not a WAV or FLAC file (starts with "ID3\x04")`},
 	{"not-wave", wavSpec{}, []byte("RIFF\x04\x00\x00\x00AVI "), ErrNotRIFF, `RIFF form "AVI " is not WAVE`},
 	{"short-riff", wavSpec{}, []byte("RIFF\x10\x00"), ErrTruncated, "RIFF header cut short after 6 bytes"},
 	{"no-data", wavSpec{}, []byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00\x00\x7d\x00\x00\x02\x00\x10\x00"), ErrBadHeader, "no data chunk"},

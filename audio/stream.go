@@ -1,6 +1,7 @@
 package audio
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -25,8 +26,8 @@ const maxDataBytes = 0xFFFFFFFF - 64
 // ErrTruncated and io.ErrUnexpectedEOF.
 var errTruncatedEOF = fmt.Errorf("%w: %w", ErrTruncated, io.ErrUnexpectedEOF)
 
-// Reader reads the samples of a WAV stream a few frames at a time, so that
-// a file of any length is read in bounded memory.
+// Reader reads the samples of a WAV or FLAC stream a few frames at a time,
+// so that a file of any length is read in bounded memory.
 type Reader struct {
 	r    io.Reader
 	name string
@@ -34,7 +35,11 @@ type Reader struct {
 	left int64 // data bytes not read yet; -1: up to the end of the input
 	done int64 // frames read
 	buf  []byte
-	err  error // sticky: io.EOF after the last frame, or the failure
+	err  error       // sticky: io.EOF after the last frame, or the failure
+	fl   *flacFrames // a FLAC stream's frame decoder; nil for WAV
+	// toEnd: a data chunk that ends before its size field says ends the
+	// data (ReadLenient).
+	toEnd bool
 }
 
 // NewReader parses the WAV header of r (at the start of the file) with the
@@ -45,20 +50,42 @@ type Reader struct {
 // means "to the end of the input" and Header().Frames is UnknownFrames.
 func NewReader(r io.Reader, name string) (*Reader, error) {
 	var (
-		sk   io.Seeker
-		size int64 = -1
+		sk    io.Seeker
+		size  int64 = -1
+		start int64
 	)
 	if s, ok := r.(io.Seeker); ok {
-		if start, err := s.Seek(0, io.SeekCurrent); err == nil {
+		if at, err := s.Seek(0, io.SeekCurrent); err == nil {
 			end, err := s.Seek(0, io.SeekEnd)
 			if err != nil {
 				return nil, fmt.Errorf("audio: %s: %w", name, err)
 			}
-			if _, err := s.Seek(start, io.SeekStart); err != nil {
+			if _, err := s.Seek(at, io.SeekStart); err != nil {
 				return nil, fmt.Errorf("audio: %s: %w", name, err)
 			}
-			sk, size = s, end-start
+			sk, size, start = s, end-at, at
 		}
+	}
+	// The first four bytes say the container: "fLaC" or (for walkHeader
+	// to check) "RIFF".
+	var magic [4]byte
+	n, err := io.ReadFull(r, magic[:])
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("audio: %s: %w", name, err)
+	}
+	if n == len(magic) && isFLAC(magic[:]) {
+		h, sum, err := flacHeader(r, sk, size, name)
+		if err != nil {
+			return nil, err
+		}
+		return &Reader{r: r, name: name, h: *h, left: -1, fl: newFLACFrames(errReader{r, name}, h, sum)}, nil
+	}
+	if sk != nil {
+		if _, err := sk.Seek(start, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("audio: %s: %w", name, err)
+		}
+	} else {
+		r = io.MultiReader(bytes.NewReader(magic[:n]), r)
 	}
 	h, err := walkHeader(r, sk, size, name)
 	if err != nil {
@@ -103,6 +130,9 @@ func (r *Reader) appendFrames(data [][]int32, n int) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
+	if r.fl != nil {
+		return r.appendFLAC(data, n)
+	}
 	ba := r.h.blockAlign()
 	got := 0
 	for got < n {
@@ -138,9 +168,9 @@ func (r *Reader) appendFrames(data [][]int32, n int) (int, error) {
 		switch {
 		case !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF):
 			r.err = fmt.Errorf("audio: %s: reading samples: %w", r.name, err)
-		case r.left >= 0:
+		case r.left >= 0 && !r.toEnd:
 			r.err = formatErr(r.name, errTruncatedEOF, "data ended after %d of %d frames", r.done, r.h.Frames)
-		case m%ba != 0:
+		case m%ba != 0 && !r.toEnd:
 			r.err = formatErr(r.name, errTruncatedEOF, "data ends inside frame %d (%d of its %d bytes)", r.done, m%ba, ba)
 		default:
 			r.err = io.EOF

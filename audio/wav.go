@@ -13,6 +13,12 @@ import (
 	"github.com/ardm-dev/ardm/internal/atomicfile"
 )
 
+// Containers a Reader reads (Header.Container).
+const (
+	ContainerWAV  = "wav"
+	ContainerFLAC = "flac"
+)
+
 // WAVE format tags (the wFormatTag of the fmt chunk).
 const (
 	wavFormatPCM        = 0x0001
@@ -33,6 +39,8 @@ const streamingDataSize = 0xFFFFFFFF
 // the size of the input.
 type Header struct {
 	Format
+	// Container is the file type: ContainerWAV or ContainerFLAC.
+	Container string `json:"container"`
 	// FormatTag is the fmt chunk's wFormatTag: 1 (PCM) or 0xFFFE (extensible).
 	FormatTag uint16 `json:"format_tag"`
 	// ValidBits is wValidBitsPerSample of an extensible header (the samples
@@ -92,13 +100,34 @@ func Read(r io.ReadSeeker, name string) (*PCM, error) {
 	return rd.readAll()
 }
 
-// readAll reads every remaining frame into one PCM. With a size checked
-// against the input, the channels are allocated once.
+// maxPreallocFrames bounds what readAll allocates up front: 16 MiB a
+// channel, more than 4 minutes at 48 kHz.
+const maxPreallocFrames = 1 << 22
+
+// ReadLenient reads a whole WAV stream like ReadAll, except that a data
+// chunk whose size field claims more bytes than the input holds runs to the
+// end of the input instead of being truncated: streaming writers that
+// cannot seek back (espeak-ng --stdout writes 0x7ffff000) leave such
+// placeholder sizes; a partial frame at the end is dropped. FLAC input is
+// read as by ReadAll.
+func ReadLenient(r io.Reader, name string) (*PCM, error) {
+	rd, err := NewReader(struct{ io.Reader }{r}, name) // sizes as the bytes arrive
+	if err != nil {
+		return nil, err
+	}
+	rd.toEnd = true
+	return rd.readAll()
+}
+
+// readAll reads every remaining frame into one PCM. The channels are
+// allocated once for the frames the header announces, up to
+// maxPreallocFrames: a size read from a pipe (or a placeholder) has not
+// been checked against the input, so beyond that they grow with the data.
 func (r *Reader) readAll() (*PCM, error) {
 	p := &PCM{Format: r.h.Format, Data: make([][]int32, r.h.Channels)}
 	if r.h.Frames > 0 {
 		for c := range p.Data {
-			p.Data[c] = make([]int32, 0, r.h.Frames-r.done)
+			p.Data[c] = make([]int32, 0, min(r.h.Frames-r.done, maxPreallocFrames))
 		}
 	}
 	for {
@@ -116,18 +145,12 @@ func (r *Reader) readAll() (*PCM, error) {
 // without reading any samples. r must be at the start of the file and is
 // left at the first sample.
 func ReadHeader(r io.ReadSeeker, name string) (*Header, error) {
-	start, err := r.Seek(0, io.SeekCurrent)
+	rd, err := NewReader(r, name)
 	if err != nil {
-		return nil, fmt.Errorf("audio: %s: %w", name, err)
+		return nil, err
 	}
-	end, err := r.Seek(0, io.SeekEnd)
-	if err != nil {
-		return nil, fmt.Errorf("audio: %s: %w", name, err)
-	}
-	if _, err := r.Seek(start, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("audio: %s: %w", name, err)
-	}
-	return walkHeader(r, r, end-start, name)
+	h := rd.Header()
+	return &h, nil
 }
 
 // walkHeader reads r from the start of a WAV file up to the first sample
@@ -162,7 +185,7 @@ func walkHeader(r io.Reader, sk io.Seeker, size int64, name string) (*Header, er
 	case bytes.Equal(id, []byte("RF64")):
 		return nil, formatErr(name, ErrUnsupported, "RF64 files are not supported")
 	case !bytes.Equal(id, riff.RiffID[:]):
-		return nil, formatErr(name, ErrNotRIFF, "not a RIFF/WAVE file (starts with %q)", head[:min(n, 4)])
+		return nil, formatErr(name, ErrNotRIFF, "not a WAV or FLAC file (starts with %q)", head[:min(n, 4)])
 	case n < 12:
 		return nil, formatErr(name, ErrTruncated, "RIFF header cut short after %d bytes", n)
 	case !bytes.Equal(head[8:12], riff.WavFormatID[:]):
@@ -170,7 +193,7 @@ func walkHeader(r io.Reader, sk io.Seeker, size int64, name string) (*Header, er
 	}
 
 	var (
-		h      Header
+		h      = Header{Container: ContainerWAV}
 		gotFmt bool
 		pos    = int64(12) // offset of the next chunk
 		at     = int64(12) // offset of r

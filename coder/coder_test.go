@@ -2,9 +2,11 @@ package coder
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -613,5 +615,67 @@ func TestModelOnly(t *testing.T) {
 	}
 	if _, err := Encode(io.Discard, nil, pcm, WithModelOnly()); err == nil {
 		t.Error("model-only coding without a model accepted")
+	}
+}
+
+// TestTrailingData: bytes after the end record are corruption, unless the
+// reader is told to leave them; Inspect refuses them too.
+func TestTrailingData(t *testing.T) {
+	good := encodeFixture(t, "sine", nil)
+	want, err := Decode(bytes.NewReader(good), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]byte{{0}, []byte("appended garbage"), good} {
+		bad := append(bytes.Clone(good), extra...)
+		var ce *CorruptInputError
+		if _, err := Decode(bytes.NewReader(bad), nil); !errors.As(err, &ce) || ce.Offset != int64(len(good)) {
+			t.Fatalf("%d trailing bytes: %v, want a *CorruptInputError at %d", len(extra), err, len(good))
+		}
+		if _, err := Inspect(bytes.NewReader(bad)); !errors.As(err, &ce) {
+			t.Fatalf("Inspect with %d trailing bytes: %v", len(extra), err)
+		}
+		got, err := Decode(bytes.NewReader(bad), nil, WithTrailingData())
+		if err != nil || !got.Equal(want) {
+			t.Fatalf("WithTrailingData: %v", err)
+		}
+	}
+}
+
+// TestMaxCalls: a stream whose header was changed to budget 0 (CRC
+// recomputed, as an attacker would) is refused from the header alone when
+// it asks for more calls than the limit; the honest stream passes.
+func TestMaxCalls(t *testing.T) {
+	m := neighbourModel{400, 16, 2}
+	good := encodeFixture(t, "sine", m, WithBudget(8))
+	h, err := ReadHeader(bytes.NewReader(good))
+	if err != nil || h.Calls() != 8 {
+		t.Fatalf("header %+v, %v", h, err)
+	}
+	bad := bytes.Clone(good)
+	// The budget is the int32 at bytes 57..60, the header CRC-32C the
+	// last 4 of the 73 header bytes.
+	binary.LittleEndian.PutUint32(bad[57:], 0)
+	binary.LittleEndian.PutUint32(bad[headerSize-4:], crc32.Checksum(bad[:headerSize-4], castagnoli))
+	bh, err := ReadHeader(bytes.NewReader(bad))
+	if err != nil || bh.Budget != 0 || bh.Calls() != 400*4 {
+		t.Fatalf("crafted header %+v, %v", bh, err)
+	}
+	var ce *CostLimitError
+	if _, err := Decode(bytes.NewReader(bad), m, WithMaxCalls(100)); !errors.As(err, &ce) || ce.Calls != 1600 || ce.Limit != 100 {
+		t.Fatalf("got %v, want a *CostLimitError", err)
+	}
+	// A reader that is given nothing of the stream after the header still
+	// refuses: the check needs no frame.
+	if _, err := NewReader(bytes.NewReader(bad[:headerSize]), m, WithMaxCalls(100)); !errors.As(err, &ce) {
+		t.Fatalf("header only: %v", err)
+	}
+	if _, err := Decode(bytes.NewReader(good), m, WithMaxCalls(100)); err != nil {
+		t.Fatalf("honest stream: %v", err)
+	}
+	if nm := encodeFixture(t, "sine", nil); true {
+		if _, err := Decode(bytes.NewReader(nm), nil, WithMaxCalls(1)); err != nil {
+			t.Fatalf("a stream without a model costs no calls: %v", err)
+		}
 	}
 }

@@ -123,6 +123,10 @@
 //	16     MD5 of the whole decoded PCM
 //	4      CRC-32C of this record's bytes so far
 //
+// The end record ends the stream: a byte after it is corruption (a stream
+// appended to, or overwritten in place by a shorter one), unless the
+// reader is told to leave such bytes unread (WithTrailingData).
+//
 // The checksums cover the PCM interleaved (sample i of channel 0, of
 // channel 1, ..., then sample i+1), each sample as a two's-complement
 // little-endian integer of ceil(depth/8) bytes, 8-bit samples signed

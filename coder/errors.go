@@ -19,6 +19,21 @@ func (e UnsupportedVersionError) Error() string {
 	return fmt.Sprintf("coder: unsupported stream version %d (this build reads versions %d to %d)", int(e), MinVersion, Version)
 }
 
+// CostLimitError means a stream's header asks for more network calls per
+// frame and channel than the reader allows (WithMaxCalls).
+type CostLimitError struct {
+	Calls, Limit int64
+	Budget       int
+}
+
+func (e *CostLimitError) Error() string {
+	why := fmt.Sprintf("budget %d", e.Budget)
+	if e.Budget == 0 {
+		why = "budget 0: one call per position"
+	}
+	return fmt.Sprintf("coder: the stream asks for %d network calls per frame and channel (%s), more than the limit of %d", e.Calls, why, e.Limit)
+}
+
 // WrongModelError means the stream was coded with another model than the
 // one given (or none was given). Need is the hash of the model it needs.
 type WrongModelError struct {

@@ -92,6 +92,21 @@ type Header struct {
 	OrderSeed uint64       `json:"order_seed"`
 }
 
+// Calls is the number of network calls decoding one frame of one channel
+// costs: the budget, or one call per position and stage for budget 0
+// (FrameLen times the stages), 0 for a stream without a model. Decoding
+// time grows with it (and, for budget 0, with the square of FrameLen).
+func (h *Header) Calls() int64 {
+	if !h.HasModel() || h.Branching == 0 {
+		return 0
+	}
+	all := int64(h.FrameLen) * int64(stages.Count(h.Branching))
+	if h.Budget <= 0 || int64(h.Budget) > all {
+		return all
+	}
+	return int64(h.Budget)
+}
+
 // HasModel reports whether the stream was written with a model.
 func (h *Header) HasModel() bool { return h.ModelHash != [32]byte{} }
 

@@ -13,7 +13,9 @@ type options struct {
 	seed     uint64
 	workers  int
 	frameLen int
-	force    int // internal (tests): -1, or a Kind every non-constant frame must use
+	trailing bool // a Reader leaves bytes after the end record unread
+	maxCalls int  // a Reader refuses streams needing more calls per frame and channel; 0: no limit
+	force    int  // internal (tests): -1, or a Kind every non-constant frame must use
 }
 
 // DefaultFrameLen is the frame length of streams written without a model.
@@ -21,6 +23,29 @@ const DefaultFrameLen = 16000
 
 func defaultOptions() options {
 	return options{budget: 0, seed: 1, workers: runtime.GOMAXPROCS(0), frameLen: DefaultFrameLen, force: -1}
+}
+
+// WithTrailingData makes a Reader stop at the end record and leave any
+// bytes after it unread. By default bytes after the end record are
+// corruption: a *CorruptInputError, as a stream that was appended to or
+// overwritten in place must not decode as if it were whole.
+func WithTrailingData() Option {
+	return func(o *options) error { o.trailing = true; return nil }
+}
+
+// WithMaxCalls makes a Reader refuse, before decoding anything, a stream
+// whose header asks for more than n network calls per frame and channel
+// (Header.Calls): the header sets the decoder's work, and a stream from
+// elsewhere can ask for hours of it. The error is a *CostLimitError. 0,
+// the default, means no limit.
+func WithMaxCalls(n int) Option {
+	return func(o *options) error {
+		if n < 0 {
+			return fmt.Errorf("coder: max calls %d", n)
+		}
+		o.maxCalls = n
+		return nil
+	}
 }
 
 // WithBudget sets the number of network calls per frame and channel, over

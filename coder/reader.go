@@ -40,8 +40,10 @@ type recordScanner struct {
 	frame int64
 	n     int64 // samples per channel so far
 	end   bool
-	md5   [16]byte
-	buf   []byte
+	// trailing: bytes after the end record are allowed (left unread).
+	trailing bool
+	md5      [16]byte
+	buf      []byte
 }
 
 func (s *recordScanner) corrupt(off int64, reason string, err error) error {
@@ -72,6 +74,12 @@ func (s *recordScanner) next() (*rawFrame, error) {
 		}
 		copy(s.md5[:], b[9:25])
 		s.end = true
+		if !s.trailing {
+			var extra [1]byte
+			if n, _ := io.ReadFull(s.r, extra[:]); n > 0 {
+				return nil, s.corrupt(off+endRecordSize, "bytes after the end record (the stream was appended to, or is not one stream)", nil)
+			}
+		}
 		return nil, nil
 	case markFrame:
 	default:
@@ -134,6 +142,9 @@ func NewReader(r io.Reader, m Predictor, opts ...Option) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c := h.Calls(); o.maxCalls > 0 && c > int64(o.maxCalls) {
+		return nil, &CostLimitError{Calls: c, Limit: int64(o.maxCalls), Budget: h.Budget}
+	}
 	if h.HasModel() {
 		if m == nil {
 			return nil, &WrongModelError{Need: h.ModelHash, HaveNone: true}
@@ -151,7 +162,7 @@ func NewReader(r io.Reader, m Predictor, opts ...Option) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd := &Reader{sc: recordScanner{r: cr, h: h}, h: h, o: o, codec: codec, md5: md5.New()}
+	rd := &Reader{sc: recordScanner{r: cr, h: h, trailing: o.trailing}, h: h, o: o, codec: codec, md5: md5.New()}
 	for range o.workers {
 		rd.scr = append(rd.scr, &scratch{})
 	}

@@ -16,7 +16,15 @@
 // What was odd about a file (short, long, wrong bit depth, several channels,
 // a wrong sample rate, unreadable) is recorded in Clip.Issues and the Set's
 // Report rather than stopping the load; files that cannot be used as 16 kHz
-// audio are skipped and listed in the Report.
+// audio are skipped and listed in the Report. Files may be WAV or FLAC.
+//
+// LoadUtterances reads any tree of recordings of any length (LibriSpeech,
+// VCTK, Common Voice...) and cuts each into windows of the clip length;
+// the split follows the speaker named by the folder's MANIFEST.tsv, hashed
+// by the same rule. LoadFolder picks the loader by the layout
+// (DetectLayout), and Mix joins the sets of several folders with integer
+// weights: a clip of Weight w appears w times in Samples, so an epoch of
+// training visits it w times.
 //
 // A job that spreads the reading over machines runs LoadSC09's steps one by
 // one: PlanSC09 lists the files and their splits, LoadClip turns each
@@ -31,7 +39,8 @@
 // (magic "ARDMSH", format version, clip length, clip count) and then every
 // clip's samples as int16 little-endian, plus index.json naming the format
 // version, the clip length, each shard's size and SHA-256, and for every
-// clip its word, speaker, split, source path, original length and issues.
+// clip its word, speaker, split, source path, original length, weight
+// and issues.
 // Every file is written to a temporary name and renamed into place, the
 // index last. ReadShards verifies the checksums (a mismatch is a
 // *ChecksumError) and returns the clips of one split or of all.

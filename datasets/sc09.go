@@ -82,8 +82,11 @@ type Clip struct {
 	Split   string   `json:"split"`
 	Samples []int16  `json:"-"`      // padded or trimmed to the clip length
 	Rate    int      `json:"rate"`   // sample rate of the source file
-	Frames  int      `json:"frames"` // length of the source file in samples per channel
+	Frames  int      `json:"frames"` // length of the source file (of the window, for a cropped utterance) in samples per channel
 	Issues  []string `json:"issues,omitempty"`
+	// Weight is how many times an epoch of training visits the clip (a
+	// folder's weight in a mix, see Samples); 0 means 1.
+	Weight int `json:"weight,omitempty"`
 }
 
 // Duration is the length of the source recording in seconds.
@@ -137,7 +140,10 @@ type LoadOptions struct {
 	Words  []string // default Words
 	Splits []string // splits to keep (canonical names); default all
 	Length int      // clip length; default ClipLength
-	Jobs   int      // files read in parallel; default GOMAXPROCS
+	// Hop is the distance between the starts of the windows LoadUtterances
+	// cuts a long recording into; default Length (no overlap).
+	Hop  int
+	Jobs int // files read in parallel; default GOMAXPROCS
 	// ValidationPercent and TestingPercent drive the which_set rule when
 	// the directory has no list files; default 10 and 10.
 	ValidationPercent, TestingPercent float64
@@ -169,11 +175,15 @@ func (s *Set) Split(name string) []Clip {
 	return out
 }
 
-// Samples returns the sample slices of clips, as NewBatcher takes them.
+// Samples returns the sample slices of clips, as NewBatcher takes them: a
+// clip of Weight w appears w times (the same slice, not a copy), so that an
+// epoch visits it w times.
 func Samples(clips []Clip) [][]int16 {
-	out := make([][]int16, len(clips))
+	out := make([][]int16, 0, len(clips))
 	for i := range clips {
-		out[i] = clips[i].Samples
+		for range max(clips[i].Weight, 1) {
+			out = append(out, clips[i].Samples)
+		}
 	}
 	return out
 }
@@ -195,6 +205,11 @@ func SpeakerOf(name string) (speaker string, ok bool) {
 // (int(sha1(speaker).hexdigest(), 16) % (2^27)) * (100 / (2^27 - 1)).
 func WhichSetPercent(name string) float64 {
 	speaker, _ := SpeakerOf(name)
+	return speakerPercent(speaker)
+}
+
+// speakerPercent is the percentage hash of a speaker id.
+func speakerPercent(speaker string) float64 {
 	sum := sha1.Sum([]byte(speaker))
 	// The digest modulo 2^27 is its lowest 27 bits: the tail, big-endian.
 	low := binary.BigEndian.Uint32(sum[len(sum)-4:]) & (1<<27 - 1)
@@ -206,7 +221,10 @@ func WhichSetPercent(name string) float64 {
 // from the SHA-1 of its speaker part, so that all clips of a speaker share a
 // split and a split never changes as files are added.
 func WhichSet(name string, validationPercent, testingPercent float64) string {
-	p := WhichSetPercent(name)
+	return splitOfPercent(WhichSetPercent(name), validationPercent, testingPercent)
+}
+
+func splitOfPercent(p, validationPercent, testingPercent float64) string {
 	switch {
 	case p < validationPercent:
 		return Validation
@@ -359,13 +377,13 @@ func PlanSC09(dir string, opts LoadOptions) (*Plan, error) {
 			return nil, fmt.Errorf("datasets: %w", err)
 		}
 		for _, f := range sub {
-			if f.Type().IsRegular() && strings.EqualFold(path.Ext(f.Name()), ".wav") {
+			if f.Type().IsRegular() && audio.IsAudioFile(f.Name()) {
 				files = append(files, e.Name()+"/"+f.Name())
 			}
 		}
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("datasets: %s has no WAV files under %s", dir, strings.Join(opts.Words, ", "))
+		return nil, fmt.Errorf("datasets: %s has no WAV or FLAC files under %s", dir, strings.Join(opts.Words, ", "))
 	}
 	slices.Sort(files)
 	rep.Files = len(files)
@@ -504,12 +522,19 @@ func LoadClip(pcm *audio.PCM, err error, rel, split string, length int) (c Clip,
 		c.Issues = append(c.Issues, fmt.Sprintf("%s: %d samples, trimmed to %d", IssueLong, c.Frames, length))
 	}
 	c.Samples = make([]int16, length)
-	n := min(length, c.Frames)
-	nch := int64(len(pcm.Data))
+	mono16(c.Samples, pcm, 0)
+	return c, true
+}
+
+// mono16 fills dst with the samples of p from frame start on (as many as
+// both hold), converted to 16 bits and averaged over the channels.
+func mono16(dst []int16, p *audio.PCM, start int) {
+	n := min(len(dst), p.Frames()-start)
+	nch := int64(len(p.Data))
 	for i := range n {
 		var sum int64
-		for _, ch := range pcm.Data {
-			sum += int64(audio.ConvertDepth(ch[i], pcm.BitDepth, 16))
+		for _, ch := range p.Data {
+			sum += int64(audio.ConvertDepth(ch[start+i], p.BitDepth, 16))
 		}
 		// Floor division keeps a mono file exact and rounds a downmix
 		// toward minus infinity, like ConvertDepth does.
@@ -517,7 +542,6 @@ func LoadClip(pcm *audio.PCM, err error, rel, split string, length int) (c Clip,
 		if sum%nch != 0 && sum < 0 {
 			m--
 		}
-		c.Samples[i] = int16(m)
+		dst[i] = int16(m)
 	}
-	return c, true
 }

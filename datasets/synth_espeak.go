@@ -4,12 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
+
+	"github.com/ardm-dev/ardm/audio"
 )
 
 // ErrEspeakNotFound is returned by Synthesize and SynthVoices when the
@@ -176,46 +177,19 @@ func runEspeak(ctx context.Context, exe, voice string, wpm, pitch int, text stri
 
 // parseEspeakWAV reads the 16-bit mono PCM WAV espeak-ng writes to stdout.
 // Streamed output does not know its length, so the RIFF and data sizes are
-// placeholders: the data chunk runs to the end of the bytes.
+// placeholders: the data chunk runs to the end of the bytes
+// (audio.ReadLenient).
 func parseEspeakWAV(b []byte) ([]float64, int, error) {
-	if len(b) < 12 || string(b[:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
-		return nil, 0, errors.New("output is not a RIFF/WAVE stream")
+	p, err := audio.ReadLenient(bytes.NewReader(b), "espeak-ng output")
+	if err != nil {
+		return nil, 0, err
 	}
-	rate, gotFmt := 0, false
-	for i := 12; i+8 <= len(b); {
-		id := string(b[i : i+4])
-		size := int64(binary.LittleEndian.Uint32(b[i+4:]))
-		body := b[i+8:]
-		switch id {
-		case "fmt ":
-			if size < 16 || len(body) < 16 {
-				return nil, 0, errors.New("short fmt chunk")
-			}
-			format := binary.LittleEndian.Uint16(body[0:])
-			channels := binary.LittleEndian.Uint16(body[2:])
-			rate = int(binary.LittleEndian.Uint32(body[4:]))
-			depth := binary.LittleEndian.Uint16(body[14:])
-			if format != 1 || channels != 1 || depth != 16 || rate <= 0 {
-				return nil, 0, fmt.Errorf("unexpected format %d, %d channels, %d bits, %d Hz (want 16-bit mono PCM)", format, channels, depth, rate)
-			}
-			gotFmt = true
-		case "data":
-			if !gotFmt {
-				return nil, 0, errors.New("data chunk before fmt chunk")
-			}
-			if size < int64(len(body)) {
-				body = body[:size]
-			}
-			x := make([]float64, len(body)/2)
-			for k := range x {
-				x[k] = float64(int16(binary.LittleEndian.Uint16(body[2*k:]))) / 32768
-			}
-			return x, rate, nil
-		}
-		if size > int64(len(body)) {
-			break
-		}
-		i += 8 + int(size) + int(size&1)
+	if p.Channels != 1 || p.BitDepth != 16 {
+		return nil, 0, fmt.Errorf("unexpected format: %d channels, %d bits, %d Hz (want 16-bit mono PCM)", p.Channels, p.BitDepth, p.SampleRate)
 	}
-	return nil, 0, errors.New("no data chunk")
+	x := make([]float64, p.Frames())
+	for k, v := range p.Data[0] {
+		x[k] = float64(v) / 32768
+	}
+	return x, p.SampleRate, nil
 }

@@ -354,8 +354,8 @@ func TestParseEspeakWAV(t *testing.T) {
 		{"exact sizes", espeakStream(16000, samples, 8), 4, 16000, ""},
 		{"shorter data size", espeakStream(16000, samples, 4), 2, 16000, ""},
 		{"odd trailing byte", append(append([]byte(nil), stream...), 7), 4, 22050, ""},
-		{"not riff", []byte("RIFX0000WAVE"), 0, 0, "RIFF"},
-		{"empty", nil, 0, 0, "RIFF"},
+		{"not riff", []byte("RIFX0000WAVE"), 0, 0, "RIFX"},
+		{"empty", nil, 0, 0, "empty"},
 		{"no data", stream[:36], 0, 0, "no data"},
 		{"stereo", func() []byte { b := append([]byte(nil), stream...); b[22] = 2; return b }(), 0, 0, "channels"},
 	}

@@ -3,7 +3,6 @@ package eval
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ardm-dev/ardm/audio"
 )
 
 // Baseline is a classic lossless codec run as an external program on WAV
@@ -110,23 +111,39 @@ type BaselineResult struct {
 	DecodeSeconds float64 `json:"decode_s,omitempty"`
 }
 
-// RunBaseline compresses the WAV file in with codec b inside workDir (an
+// RunBaseline compresses the audio file in (WAV, or FLAC, which is given to
+// the codec as a WAV copy in workDir) with codec b inside workDir (an
 // existing directory, for example from os.MkdirTemp), measures the size and
 // the time, and removes what it wrote. With verify it also decodes the
-// result and checks that the PCM data equals the input's exactly.
+// result and checks that its samples equal the input's exactly.
 func RunBaseline(ctx context.Context, b Baseline, in, workDir string, verify bool) (BaselineResult, error) {
-	info, err := readWAVInfo(in)
+	raw, err := os.ReadFile(in)
 	if err != nil {
-		return BaselineResult{}, err
+		return BaselineResult{}, fmt.Errorf("eval: %w", err)
 	}
-	if info.samples() == 0 {
+	// The data chunk of a WAV streamed by a writer that could not seek back
+	// may claim more bytes than the file holds; the codecs read such files.
+	pcm, err := audio.ReadLenient(bytes.NewReader(raw), in)
+	if err != nil {
+		return BaselineResult{}, fmt.Errorf("eval: %w", err)
+	}
+	samples := pcm.Frames() * pcm.Channels
+	if samples == 0 {
 		return BaselineResult{}, fmt.Errorf("eval: %s: no samples", in)
 	}
 	base := filepath.Join(workDir, strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)))
+	src := in
+	if audio.SniffContainer(raw) != audio.ContainerWAV {
+		src = base + ".input.wav"
+		if err := audio.WriteFile(src, pcm); err != nil {
+			return BaselineResult{}, fmt.Errorf("eval: %w", err)
+		}
+		defer os.Remove(src)
+	}
 	enc := base + b.Ext
 	defer os.Remove(enc)
 	start := time.Now()
-	if err := runTool(ctx, b.Encoder, b.encodeArgs(in, enc)); err != nil {
+	if err := runTool(ctx, b.Encoder, b.encodeArgs(src, enc)); err != nil {
 		return BaselineResult{}, fmt.Errorf("eval: %s on %s: %w", b.Name, in, err)
 	}
 	encSec := time.Since(start).Seconds()
@@ -138,8 +155,8 @@ func RunBaseline(ctx context.Context, b Baseline, in, workDir string, verify boo
 		Codec:         b.Name,
 		Setting:       b.Setting(),
 		Bytes:         st.Size(),
-		Samples:       info.samples(),
-		BitsPerSample: float64(st.Size()) * 8 / float64(info.samples()),
+		Samples:       samples,
+		BitsPerSample: float64(st.Size()) * 8 / float64(samples),
 		EncodeSeconds: encSec,
 	}
 	if !verify {
@@ -152,11 +169,11 @@ func RunBaseline(ctx context.Context, b Baseline, in, workDir string, verify boo
 		return r, fmt.Errorf("eval: %s decoding %s: %w", b.Name, in, err)
 	}
 	r.DecodeSeconds = time.Since(start).Seconds()
-	got, err := readWAVInfo(dec)
+	got, err := audio.ReadFile(dec)
 	if err != nil {
 		return r, fmt.Errorf("eval: %s round trip of %s: %w", b.Name, in, err)
 	}
-	if got.channels != info.channels || got.bitDepth != info.bitDepth || got.sampleRate != info.sampleRate || !bytes.Equal(got.data, info.data) {
+	if !got.Equal(pcm) {
 		return r, fmt.Errorf("eval: %s round trip of %s is not lossless", b.Name, in)
 	}
 	r.Verified = true
@@ -183,75 +200,6 @@ func runTool(ctx context.Context, prog string, args []string) error {
 		return err
 	}
 	return nil
-}
-
-// wavInfo is what the baselines need of a WAV file: its format and the raw
-// bytes of its data chunk.
-type wavInfo struct {
-	channels, sampleRate, bitDepth int
-	data                           []byte
-}
-
-func (w wavInfo) samples() int {
-	bytesPer := (w.bitDepth + 7) / 8
-	if bytesPer == 0 {
-		return 0
-	}
-	return len(w.data) / bytesPer
-}
-
-// readWAVInfo scans the RIFF chunks of a WAV file for fmt and data. It
-// accepts plain PCM and WAVE_FORMAT_EXTENSIBLE.
-func readWAVInfo(path string) (wavInfo, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return wavInfo{}, fmt.Errorf("eval: %w", err)
-	}
-	bad := func(why string) (wavInfo, error) {
-		return wavInfo{}, fmt.Errorf("eval: %s: not a PCM WAV file (%s)", path, why)
-	}
-	if len(raw) < 12 || string(raw[0:4]) != "RIFF" || string(raw[8:12]) != "WAVE" {
-		return bad("no RIFF/WAVE header")
-	}
-	var w wavInfo
-	var haveFmt, haveData bool
-	for p := 12; p+8 <= len(raw); {
-		id := string(raw[p : p+4])
-		size := int(binary.LittleEndian.Uint32(raw[p+4 : p+8]))
-		body := raw[p+8:]
-		if size > len(body) {
-			if id != "data" {
-				return bad("truncated " + id + " chunk")
-			}
-			size = len(body) // a streamed WAV may leave the size unset
-		}
-		body = body[:size]
-		switch id {
-		case "fmt ":
-			if size < 16 {
-				return bad("short fmt chunk")
-			}
-			tag := binary.LittleEndian.Uint16(body[0:2])
-			if tag != 1 && tag != 0xfffe {
-				return bad(fmt.Sprintf("format tag %#x", tag))
-			}
-			w.channels = int(binary.LittleEndian.Uint16(body[2:4]))
-			w.sampleRate = int(binary.LittleEndian.Uint32(body[4:8]))
-			w.bitDepth = int(binary.LittleEndian.Uint16(body[14:16]))
-			haveFmt = true
-		case "data":
-			w.data = body
-			haveData = true
-		}
-		p += 8 + size + size&1
-	}
-	if !haveFmt || !haveData {
-		return bad("missing fmt or data chunk")
-	}
-	if w.channels < 1 || w.bitDepth < 1 {
-		return bad("zero channels or bit depth")
-	}
-	return w, nil
 }
 
 // ResolveBaselines looks up the codecs named in names. Unknown names are an

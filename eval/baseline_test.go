@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,10 +122,14 @@ func TestResolveBaselines(t *testing.T) {
 	}
 }
 
-func TestReadWAVInfo(t *testing.T) {
+// TestBaselineInputs runs a baseline on the inputs it meets: PCM WAV, a
+// streamed WAV whose data chunk claims more than the file holds, FLAC (given
+// to the codec as a WAV copy) and files it must refuse.
+func TestBaselineInputs(t *testing.T) {
+	needBaseline(t, Flac)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.wav")
-	writeTestWAV(t, good, 8000, 2, testSignal(10, 1, 10))
+	writeTestWAV(t, good, 8000, 2, testSignal(20, 1, 10))
 	raw, _ := os.ReadFile(good)
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
@@ -133,20 +138,24 @@ func TestReadWAVInfo(t *testing.T) {
 		}
 		return p
 	}
-	extensible := append([]byte(nil), raw...)
-	extensible[20] = 0xfe
-	extensible[21] = 0xff
 	float := append([]byte(nil), raw...)
 	float[20] = 3
+	badExt := append([]byte(nil), raw...) // extensible tag with a 16-byte fmt chunk
+	badExt[20], badExt[21] = 0xfe, 0xff
+	flacFile := filepath.Join(dir, "good.flac")
+	if err := exec.Command("flac", "-s", "-o", flacFile, good).Run(); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		path    string
 		samples int
 		wantErr bool
 	}{
-		{"pcm", good, 10, false},
-		{"extensible", write("ext.wav", extensible), 10, false},
-		{"truncated data", write("trunc.wav", raw[:len(raw)-4]), 8, false},
+		{"pcm", good, 20, false},
+		{"flac", flacFile, 20, false},
+		{"truncated data", write("trunc.wav", raw[:len(raw)-8]), 16, false},
+		{"bad extensible", write("ext.wav", badExt), 0, true},
 		{"float", write("float.wav", float), 0, true},
 		{"no header", write("junk.wav", []byte("RIFX0000WAVE")), 0, true},
 		{"header only", write("short.wav", raw[:36]), 0, true},
@@ -154,7 +163,7 @@ func TestReadWAVInfo(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w, err := readWAVInfo(tc.path)
+			r, err := RunBaseline(context.Background(), Flac, tc.path, t.TempDir(), true)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
@@ -164,8 +173,8 @@ func TestReadWAVInfo(t *testing.T) {
 				}
 				return
 			}
-			if w.samples() != tc.samples || w.channels != 2 || w.sampleRate != 8000 || w.bitDepth != 16 {
-				t.Errorf("got %d samples, %d ch, %d Hz, %d bits", w.samples(), w.channels, w.sampleRate, w.bitDepth)
+			if r.Samples != tc.samples || !r.Verified {
+				t.Errorf("got %d samples (verified %v), want %d", r.Samples, r.Verified, tc.samples)
 			}
 		})
 	}

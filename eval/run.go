@@ -87,7 +87,7 @@ func FindFiles(dir string, limit int) ([]string, error) {
 			}
 			return nil
 		}
-		if strings.EqualFold(filepath.Ext(p), ".wav") {
+		if audio.IsAudioFile(p) {
 			if speechCommands && filepath.Dir(filepath.Dir(p)) != filepath.Clean(dir) {
 				return nil
 			}
@@ -100,7 +100,7 @@ func FindFiles(dir string, limit int) ([]string, error) {
 	}
 	slices.Sort(files)
 	if len(files) == 0 {
-		return nil, fmt.Errorf("eval: no WAV files under %s", dir)
+		return nil, fmt.Errorf("eval: no WAV or FLAC files under %s", dir)
 	}
 	if limit > 0 && len(files) > limit {
 		files = files[:limit]

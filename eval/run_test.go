@@ -50,7 +50,7 @@ func TestFindFiles(t *testing.T) {
 		}
 	}
 	plain := t.TempDir()
-	mk(plain, "b.wav", "a/c.WAV", "a/d.flac", "_skip/e.wav", "z/y/x.wav")
+	mk(plain, "b.wav", "a/c.WAV", "a/d.flac", "a/e.mp3", "_skip/e.wav", "z/y/x.wav")
 	sc := t.TempDir()
 	mk(sc, "testing_list.txt", "one/1.wav", "nine/2.wav", "bed/3.wav", "_background_noise_/n.wav", "top.wav", "one/deep/4.wav")
 	tests := []struct {
@@ -60,8 +60,8 @@ func TestFindFiles(t *testing.T) {
 		want    []string
 		wantErr bool
 	}{
-		{"plain", plain, 0, []string{"a/c.WAV", "b.wav", "z/y/x.wav"}, false},
-		{"limit", plain, 2, []string{"a/c.WAV", "b.wav"}, false},
+		{"plain", plain, 0, []string{"a/c.WAV", "a/d.flac", "b.wav", "z/y/x.wav"}, false},
+		{"limit", plain, 2, []string{"a/c.WAV", "a/d.flac"}, false},
 		{"speech commands", sc, 0, []string{"nine/2.wav", "one/1.wav"}, false},
 		{"empty", t.TempDir(), 0, nil, true},
 		{"missing", filepath.Join(plain, "nope"), 0, nil, true},

@@ -27,8 +27,9 @@ type Decompressed struct {
 // bounded memory for any length. Every frame's CRC and the MD5 of the PCM
 // are checked; a damaged stream or a wrong model is an *IntegrityError.
 // When the stream's length is unknown, dst must be an io.WriteSeeker for
-// the WAV sizes to be filled in at the end. dst is not closed.
-func Decompress(ctx context.Context, src io.Reader, name string, dst io.Writer, model ModelFunc, workers int, prog Progress) (*Decompressed, error) {
+// the WAV sizes to be filled in at the end. dst is not closed. opts are the
+// reader's (workers, a decode-cost limit, trailing data).
+func Decompress(ctx context.Context, src io.Reader, name string, dst io.Writer, model ModelFunc, prog Progress, opts ...coder.Option) (*Decompressed, error) {
 	br := bufio.NewReaderSize(src, 1<<16)
 	// The model is needed only if the header names one; a damaged header
 	// is reported by NewReader.
@@ -43,11 +44,7 @@ func Decompress(ctx context.Context, src io.Reader, name string, dst io.Writer, 
 			}
 		}
 	}
-	var dopts []coder.Option
-	if workers > 0 {
-		dopts = append(dopts, coder.WithWorkers(workers))
-	}
-	r, err := coder.NewReader(br, m, dopts...)
+	r, err := coder.NewReader(br, m, opts...)
 	if err != nil {
 		return nil, streamError(fmt.Errorf("%s: %w", name, err))
 	}

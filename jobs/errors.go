@@ -33,9 +33,10 @@ func streamError(err error) error {
 		ck *coder.ChecksumError
 		wm *coder.WrongModelError
 		uv coder.UnsupportedVersionError
+		cl *coder.CostLimitError
 	)
 	if errors.Is(err, coder.ErrMagic) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ce) ||
-		errors.As(err, &ck) || errors.As(err, &wm) || errors.As(err, &uv) {
+		errors.As(err, &ck) || errors.As(err, &wm) || errors.As(err, &uv) || errors.As(err, &cl) {
 		return &IntegrityError{err}
 	}
 	return err

@@ -59,7 +59,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("verify: %v", err)
 	}
 	var back bytes.Buffer
-	d, err := Decompress(t.Context(), bytes.NewReader(stream.Bytes()), "a.ardm", &back, noModel, 0, nil)
+	d, err := Decompress(t.Context(), bytes.NewReader(stream.Bytes()), "a.ardm", &back, noModel, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +81,10 @@ func TestIntegrityErrors(t *testing.T) {
 	}
 	bad := bytes.Clone(stream.Bytes())
 	bad[len(bad)/2] ^= 0x40
-	if _, err := Decompress(t.Context(), bytes.NewReader(bad), "a.ardm", new(bytes.Buffer), noModel, 0, nil); !errors.As(err, &ie) {
+	if _, err := Decompress(t.Context(), bytes.NewReader(bad), "a.ardm", new(bytes.Buffer), noModel, nil); !errors.As(err, &ie) {
 		t.Fatalf("decompress of a damaged stream: %v, want an IntegrityError", err)
 	}
-	if _, err := Decompress(t.Context(), bytes.NewReader(stream.Bytes()[:len(stream.Bytes())-10]), "a.ardm", new(bytes.Buffer), noModel, 0, nil); !errors.As(err, &ie) {
+	if _, err := Decompress(t.Context(), bytes.NewReader(stream.Bytes()[:len(stream.Bytes())-10]), "a.ardm", new(bytes.Buffer), noModel, nil); !errors.As(err, &ie) {
 		t.Fatalf("decompress of a truncated stream: %v, want an IntegrityError", err)
 	}
 	if _, err := Compress(t.Context(), nil, bytes.NewReader([]byte("not a wav file at all, no")), "x.wav", new(bytes.Buffer), CompressOptions{}); err == nil || errors.As(err, &ie) {

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/coder"
 	"github.com/ardm-dev/ardm/jobs"
 )
@@ -37,8 +38,8 @@ func init() {
 	register.Emitter1[[]byte]()
 }
 
-// Compress builds the pipeline that codes every WAV file under o.In (the
-// slash paths rels, from ListWAV) into o.Out, mirroring the tree with
+// Compress builds the pipeline that codes every WAV or FLAC file under o.In (the
+// slash paths rels, from ListAudio) into o.Out, mirroring the tree with
 // .ardm for the extension, and writes the manifest. A file that fails is
 // in the manifest with its error; the others are not affected.
 func Compress(s beam.Scope, o CompressOptions, rels []string) {
@@ -48,9 +49,10 @@ func Compress(s beam.Scope, o CompressOptions, rels []string) {
 	writeManifest(s, o.Out, entries)
 }
 
-// ListWAV lists the WAV files under root, as slash paths relative to it.
-func ListWAV(ctx context.Context, root string) ([]string, error) {
-	return listTree(ctx, root, ".wav")
+// ListAudio lists the WAV and FLAC files under root, as slash paths
+// relative to it.
+func ListAudio(ctx context.Context, root string) ([]string, error) {
+	return listTree(ctx, root, audio.Extensions...)
 }
 
 // ListStreams lists the .ardm files under root.
@@ -185,7 +187,11 @@ func (f *decompressFn) decompress(ctx context.Context, e *Entry) error {
 	}
 	var wav bytes.Buffer
 	bw := bufio.NewWriter(&wav)
-	d, err := jobs.Decompress(ctx, bytes.NewReader(in), e.Path, bw, model, f.O.Workers, nil)
+	var dopts []coder.Option
+	if f.O.Workers > 0 {
+		dopts = append(dopts, coder.WithWorkers(f.O.Workers))
+	}
+	d, err := jobs.Decompress(ctx, bytes.NewReader(in), e.Path, bw, model, nil, dopts...)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ run() {
 	$NICE "$@"
 }
 
-run go build -o bin/ardm ./cmd/ardm
+run go build -buildvcs=auto -o bin/ardm ./cmd/ardm
 run bin/ardm eval --data "$DATA" --no-model --report "$OUT" --quiet
 run go test -run XXX -bench 'Fallback|LPC' -benchtime 3x ./coder/
 run go test -run XXX -bench 'Forward(Shipped)?$' -benchtime 5x ./ardm/

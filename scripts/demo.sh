@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-go build -o bin/ardm ./cmd/ardm
+go build -buildvcs=auto -o bin/ardm ./cmd/ardm
 exec bin/ardm demo --out out/demo "$@"

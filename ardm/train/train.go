@@ -66,16 +66,23 @@ func New(cfg ardm.Config, opts ardm.TrainOptions, src BatchSource) (*Trainer, er
 	}
 	raw := ardm.NewWeights(cfg, opts.Seed)
 	m := ardm.NewModel(raw.Clone())
+	st := newState(opts, raw)
+	m.Info = ardm.TrainInfo{Seed: opts.Seed, Batch: opts.Batch, Crop: opts.Crop, LR: opts.LR, GainAugDB: opts.GainAugDB}
+	return newTrainer(m, st, src)
+}
+
+// newState is the optimizer state of a run that starts from raw: zero
+// Adam moments and no L_t samples.
+func newState(opts ardm.TrainOptions, raw *ardm.Weights) *ardm.TrainState {
 	st := &ardm.TrainState{Options: opts, Raw: raw}
 	for _, p := range raw.Params() {
 		st.M = append(st.M, make([]float32, len(p)))
 		st.V = append(st.V, make([]float32, len(p)))
 	}
-	for range cfg.Stages() {
+	for range raw.Config.Stages() {
 		st.LtCount = append(st.LtCount, make([]float64, ardm.LtBins))
 	}
-	m.Info = ardm.TrainInfo{Seed: opts.Seed, Batch: opts.Batch, Crop: opts.Crop, LR: opts.LR, GainAugDB: opts.GainAugDB}
-	return newTrainer(m, st, src)
+	return st
 }
 
 // Resume continues the run saved in a training checkpoint. steps,

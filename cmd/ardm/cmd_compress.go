@@ -25,6 +25,7 @@ type compressOptions struct {
 	Out       string
 	OutDir    string
 	Verify    bool
+	Force     bool
 	Workers   int
 }
 
@@ -36,6 +37,7 @@ func (o *compressOptions) AddFlags(cmd *cobra.Command) {
 	budgetFlag(cmd, &o.Budget, "network calls per frame and channel over all stages (0: one per position, slowest)")
 	f.StringVarP(&o.Out, "output", "o", "", `output file ("-" for stdout; default IN with .ardm)`)
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
+	forceFlag(cmd, &o.Force)
 	f.BoolVar(&o.Verify, "verify", false, "decode each output after writing it and compare every sample")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels coded at once (default GOMAXPROCS)")
 }
@@ -64,9 +66,9 @@ func newCompressCmd(gopts *globalOptions) *cobra.Command {
 	var opts compressOptions
 	cmd := &cobra.Command{
 		Use:   "compress [--model M] [--budget N] IN.wav... [-o OUT.ardm | --out-dir DIR]",
-		Short: "Compress WAV files losslessly into .ardm streams with a model",
+		Short: "Compress WAV or FLAC files losslessly into .ardm streams with a model",
 		Long: `compress codes each WAV file (integer PCM, 8/16/24/32-bit, 1 to 8 channels,
-any rate and length) losslessly into an .ardm stream: the model's
+any rate and length; a FLAC file is read as the WAV it decodes to) losslessly into an .ardm stream: the model's
 probabilities drive an rANS coder, and a frame the model would code worse
 than a classic coder (LPC with an adaptive residual model, fixed predictor
 + Rice, constant, raw PCM) is stored with that coder, so no file grows by
@@ -81,8 +83,10 @@ The model is tried only on input at the sample rate it was trained on
 100x the time, so such a file is coded as with --no-model (it then
 decodes without the model) and -v says so. --model-only overrides this.
 
-Inputs: WAV files, "-" for standard input. Outputs: OUT.ardm next to each
-input, in --out-dir, or -o (one input; "-" for standard output). Outputs are
+Inputs: WAV or FLAC files, "-" for standard input. Outputs: OUT.ardm next to each
+input, in --out-dir, or -o (one input; "-" for standard output). An existing
+output is refused unless --force, and an input is never written over; the
+output path is checked before any coding. Outputs are
 written to a temporary file and renamed only on success. --verify decodes
 the result and compares every sample with a second read of the input
 before renaming (with -o -, before anything goes to standard output).
@@ -173,6 +177,9 @@ func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, 
 		input, reread = io.TeeReader(src, tee), tee.Name()
 	}
 	outPath := outputPath(in, opts.Out, opts.OutDir, ".ardm")
+	if err := checkOutputPath(in, outPath, opts.Force); err != nil {
+		return nil, err
+	}
 	out, err := createAtomic(outPath, opts.Verify)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ardm-dev/ardm/audio"
 	"github.com/ardm-dev/ardm/datasets"
 )
 
@@ -114,6 +115,9 @@ func TestDatasetUsage(t *testing.T) {
 		{"same dirs", []string{"dataset", "prepare", "--in", dir, "--out", dir}},
 		{"bad split", []string{"dataset", "prepare", "--in", tinySC09, "--out", dir, "--split", "dev"}},
 		{"bad length", []string{"dataset", "prepare", "--in", tinySC09, "--out", dir, "--length", "0"}},
+		{"bad weight", []string{"dataset", "prepare", "--in", tinySC09 + ":0", "--out", dir}},
+		{"bad layout", []string{"dataset", "prepare", "--in", tinySC09, "--out", dir, "--layout", "mp3"}},
+		{"same folder name twice", []string{"dataset", "prepare", "--in", tinySC09, "--in", tinySC09 + ":2", "--out", dir}},
 		{"stats without dir", []string{"dataset", "stats"}},
 		{"unknown subcommand flag", []string{"dataset", "stats", "--nope", dir}},
 	} {
@@ -126,5 +130,56 @@ func TestDatasetUsage(t *testing.T) {
 	// A folder with no digit words is an error, not a usage error.
 	if code, _, _ := runCapture(t, "dataset", "stats", dir); code != exitError {
 		t.Errorf("empty folder: exit %d, want %d", code, exitError)
+	}
+}
+
+// TestDatasetPrepareMix mixes a Speech Commands folder (weight 2) with a
+// folder of long recordings: the shards hold both, with the weights, and
+// the same inputs give byte-identical shards.
+func TestDatasetPrepareMix(t *testing.T) {
+	utt := filepath.Join(t.TempDir(), "talks")
+	p := &audio.PCM{Format: audio.Format{SampleRate: 16000, BitDepth: 16, Channels: 1}, Data: [][]int32{make([]int32, 1000)}}
+	for i := range p.Data[0] {
+		p.Data[0][i] = int32(i%200 - 100)
+	}
+	if err := os.MkdirAll(utt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := audio.WriteFile(filepath.Join(utt, "long.wav"), p); err != nil {
+		t.Fatal(err)
+	}
+	var outs []string
+	for range 2 {
+		out := filepath.Join(t.TempDir(), "shards")
+		code, _, stderr := runCapture(t, "dataset", "prepare", "--in", tinySC09+":2", "--in", utt, "--out", out, "--length", "400")
+		if code != exitPartial { // the fixture's three bad files
+			t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+		}
+		outs = append(outs, out)
+	}
+	clips, err := datasets.ReadShards(outs[0], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc, talk int
+	for _, c := range clips {
+		switch {
+		case strings.HasPrefix(c.Path, "sc09tiny/") && c.Weight == 2:
+			sc++
+		case strings.HasPrefix(c.Path, "talks/long.wav@") && c.Weight == 1:
+			talk++
+		default:
+			t.Errorf("clip %s weight %d", c.Path, c.Weight)
+		}
+	}
+	if sc != 8 || talk != 2 || len(datasets.Samples(clips)) != 2*8+2 {
+		t.Fatalf("%d sc09 clips, %d windows", sc, talk)
+	}
+	for _, name := range []string{"index.json", "training-0000.pcm"} {
+		a, _ := os.ReadFile(filepath.Join(outs[0], name))
+		b, _ := os.ReadFile(filepath.Join(outs[1], name))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s differs between two runs", name)
+		}
 	}
 }

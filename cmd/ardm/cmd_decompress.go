@@ -20,7 +20,18 @@ type decompressOptions struct {
 	Out     string
 	OutDir  string
 	Workers int
+	Force   bool
+	// IgnoreTrailing: bytes after the stream's end record are not an error.
+	IgnoreTrailing bool
+	MaxCalls       int
 }
+
+// defaultMaxCalls is decompress's default decode-cost limit: network calls
+// per frame and channel. It is 21 times the built-in model's default budget
+// (192): about 25 s of CPU per one-second frame on two cores, where a
+// budget-0 stream of 16000-sample frames (256,000 calls) would take about
+// 18 minutes per frame.
+const defaultMaxCalls = 4096
 
 func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
@@ -28,12 +39,18 @@ func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVarP(&o.Out, "output", "o", "", `output WAV ("-" for stdout; default IN with .wav)`)
 	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels decoded at once (default GOMAXPROCS)")
+	forceFlag(cmd, &o.Force)
+	f.IntVar(&o.MaxCalls, "max-calls", defaultMaxCalls, "refuse (exit 4, before decoding) a stream whose header asks for more network calls per frame and channel than this; 0: no limit")
+	f.BoolVar(&o.IgnoreTrailing, "ignore-trailing", false, "decode a stream that has bytes after its end record (by default an integrity failure, exit 4)")
 }
 
 // validate checks the flags and where the inputs args go.
 func (o *decompressOptions) validate(args []string) error {
 	if o.Workers < 0 {
 		return usageErr("--workers must be >= 0")
+	}
+	if o.MaxCalls < 0 {
+		return usageErr("--max-calls must be >= 0")
 	}
 	return checkOutputs(args, o.Out, o.OutDir, ".wav")
 }
@@ -48,7 +65,12 @@ rate, channels and bit depth that were compressed. Every frame's CRC and the
 MD5 of the whole PCM are checked.
 
 Inputs: .ardm files, "-" for standard input. Outputs: IN.wav next to each
-input, in --out-dir, or -o (one input; "-" for standard output). Samples
+input, in --out-dir, or -o (one input; "-" for standard output). An existing
+output is refused unless --force, and an input is never written over. A
+stream's header sets the decoder's work: one whose header asks for more
+than --max-calls network calls per frame and channel (default 4096, 21
+times the built-in model's default budget; a --budget 0 stream asks for
+16 x the frame length) is refused before decoding, exit 4. Samples
 are written as they are decoded, in bounded memory for any length; a file
 is written to a temporary file and renamed only on success, while standard
 output has received the samples before the final MD5 check (the exit
@@ -107,6 +129,9 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 	}
 	defer f.Close()
 	outPath := outputPath(in, opts.Out, opts.OutDir, ".wav")
+	if err := checkOutputPath(in, outPath, opts.Force); err != nil {
+		return nil, err
+	}
 	out, err := createAtomic(outPath, false)
 	if err != nil {
 		return nil, err
@@ -129,7 +154,14 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 		return m, nil
 	}
 	prog, done := gopts.jobProgress("decompress " + name)
-	d, err := jobs.Decompress(ctx, f, name, out.Writer, model, opts.Workers, prog)
+	dopts := []coder.Option{coder.WithMaxCalls(opts.MaxCalls)}
+	if opts.IgnoreTrailing {
+		dopts = append(dopts, coder.WithTrailingData())
+	}
+	if opts.Workers > 0 {
+		dopts = append(dopts, coder.WithWorkers(opts.Workers))
+	}
+	d, err := jobs.Decompress(ctx, f, name, out.Writer, model, prog, dopts...)
 	done()
 	if err != nil {
 		return nil, integrity(err)

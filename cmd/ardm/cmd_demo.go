@@ -163,13 +163,14 @@ func runDemo(ctx context.Context, o demoOptions, gopts globalOptions, _ []string
 		in := []string{c}
 		var co compressOptions
 		withFlagDefaults(&co)
-		co.Model, co.Budget, co.Verify, co.Out = o.Model, budget, true, filepath.Join(dir("compressed"), flat(c, ".ardm"))
+		// The demo owns its --out folder: a second run replaces the first's files.
+		co.Model, co.Budget, co.Verify, co.Force, co.Out = o.Model, budget, true, true, filepath.Join(dir("compressed"), flat(c, ".ardm"))
 		if err := do("compress", func() error { return co.validate(in) }, func() error { return runCompress(ctx, co, sub, in) }); err != nil {
 			return err
 		}
 		var dopts decompressOptions
 		withFlagDefaults(&dopts)
-		dopts.Model, dopts.Out = o.Model, filepath.Join(dir("decoded"), flat(c, ".wav"))
+		dopts.Model, dopts.Force, dopts.Out = o.Model, true, filepath.Join(dir("decoded"), flat(c, ".wav"))
 		in = []string{co.Out}
 		if err := do("decompress", func() error { return dopts.validate(in) }, func() error { return runDecompress(ctx, dopts, sub, in) }); err != nil {
 			return err
@@ -216,7 +217,7 @@ func runDemo(ctx context.Context, o demoOptions, gopts globalOptions, _ []string
 		}
 		var uo upscaleOptions
 		withFlagDefaults(&uo)
-		uo.Model, uo.Budget, uo.Out, uo.Reference = o.Model, budget, filepath.Join(dir("upscaled"), name), c
+		uo.Model, uo.Budget, uo.Force, uo.Out, uo.Reference = o.Model, budget, true, filepath.Join(dir("upscaled"), name), c
 		if err := do("upscale", uo.validate, func() error { return runUpscale(ctx, uo, sub, []string{in8}) }); err != nil {
 			return err
 		}
@@ -261,7 +262,7 @@ func wavFiles(dir string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".wav") {
+		if !d.IsDir() && audio.IsAudioFile(path) {
 			out = append(out, path)
 		}
 		return nil

@@ -35,7 +35,7 @@ type evalOptions struct {
 
 func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&o.Data, "data", "", "folder of WAV files, searched recursively, or a Speech Commands folder (required)")
+	f.StringVar(&o.Data, "data", "", "folder of WAV or FLAC files, searched recursively, or a Speech Commands folder (required)")
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
 	f.BoolVar(&o.NoModel, "no-model", false, "no model: code with ardm's classic coders only, next to the baselines")
 	f.StringVar(&o.Budgets, "budgets", "default,full", `budgets to measure: network calls per frame and channel over all stages, "default" (the model's: 12 calls per stage; 192 for the built-in model) or "full" (one per position); "" for none`)
@@ -102,8 +102,8 @@ func newEvalCmd(gopts *globalOptions) *cobra.Command {
 	var opts evalOptions
 	cmd := &cobra.Command{
 		Use:   "eval --data DIR [--model M] [--budgets 64,full] [--baselines flac,wavpack] [--report DIR]",
-		Short: "Measure a model and ardm's classic coders on a set of WAV files against flac and wavpack",
-		Long: `eval measures a model on every WAV file under --data, in bits per sample
+		Short: "Measure a model and ardm's classic coders on a set of WAV or FLAC files against flac and wavpack",
+		Long: `eval measures a model on every WAV or FLAC file under --data, in bits per sample
 (per channel; whole files, headers included; pooled over files):
 
   - the likelihood bound, per stage and in total, with its standard error
@@ -125,7 +125,7 @@ A budget that would need more than --max-calls network calls on a file is
 skipped there (one call per position, "full", usually is: its policy bound
 equals the bound in expectation).
 
-Inputs: --data, a folder of WAV files (recursively; in a Speech Commands
+Inputs: --data, a folder of WAV or FLAC files (recursively; in a Speech Commands
 folder only the ten digit words of SC09) and --model (or --no-model for
 the classic coders and the baselines alone).
 

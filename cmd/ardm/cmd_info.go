@@ -30,10 +30,11 @@ func newInfoCmd(gopts *globalOptions) *cobra.Command {
 	var opts infoOptions
 	cmd := &cobra.Command{
 		Use:   "info FILE...",
-		Short: "Describe WAV files (format, duration, levels, effective bits), .ardm streams and models",
+		Short: "Describe WAV and FLAC files (format, duration, levels, effective bits), .ardm streams and models",
 		Long: `info describes each FILE ("-" reads standard input).
 
 For a WAV file (integer PCM, 8/16/24/32-bit, plain or WAVE_FORMAT_EXTENSIBLE)
+or a FLAC file (4 to 24 bits, recognised by its content, whatever its name)
 it prints the format, channels, sample rate, bit depth, frames and duration,
 and per channel the peak and RMS level in dBFS (full scale = 2^(depth-1), so
 a full-scale sine has an RMS of -3.01 dBFS; silence is -inf), the DC offset
@@ -111,14 +112,14 @@ func infoFile(path string, opts infoOptions, gopts globalOptions) (any, string, 
 	switch m := magic[:n]; {
 	case n == 0:
 		return nil, "", fmt.Errorf("%s: empty file", name)
-	case bytes.HasPrefix(m, []byte("RIFF")), bytes.HasPrefix(m, []byte("RIFX")), bytes.HasPrefix(m, []byte("RF64")):
+	case audio.SniffContainer(m) != "", bytes.HasPrefix(m, []byte("RIFX")), bytes.HasPrefix(m, []byte("RF64")):
 		return wavInfo(r, name, opts)
 	case ardm.IsCheckpoint(m): // before isArdmStream: both start with "ARDM"
 		return modelInfo(r, name)
 	case isArdmStream(m):
 		return ardmInfo(r, name, opts, gopts)
 	default:
-		return nil, "", fmt.Errorf("%s: unknown file type (starts with %q); info reads WAV files, .ardm streams and models", name, m[:min(n, 4)])
+		return nil, "", fmt.Errorf("%s: unknown file type (starts with %q); info reads WAV and FLAC files, .ardm streams and models", name, m[:min(n, 4)])
 	}
 }
 
@@ -138,7 +139,8 @@ func openInfoInput(path string) (io.ReadSeeker, string, func() error, error) {
 	return f, path, f.Close, nil
 }
 
-// wavInfoResult is the --json record of a WAV file.
+// wavInfoResult is the --json record of a WAV or FLAC file (Type "wav" or
+// "flac"; a FLAC file has format tag 0).
 type wavInfoResult struct {
 	File          string            `json:"file"`
 	Type          string            `json:"type"`
@@ -173,15 +175,19 @@ func wavInfo(r io.ReadSeeker, name string, opts infoOptions) (any, string, error
 		return nil, "", err
 	}
 	res := wavInfoResult{
-		File: name, Type: "wav", Format: "PCM", FormatTag: h.FormatTag,
+		File: name, Type: h.Container, Format: "PCM", FormatTag: h.FormatTag,
 		Channels: h.Channels, SampleRate: h.SampleRate, BitDepth: h.BitDepth, ValidBits: h.ValidBits,
 		Frames: h.Frames, DurationS: float64(h.Frames) / float64(h.SampleRate),
 	}
-	if h.Extensible() {
+	kind := "WAV"
+	switch {
+	case h.Container == audio.ContainerFLAC:
+		kind, res.Format = "FLAC", "lossless"
+	case h.Extensible():
 		res.Format = "PCM (extensible)"
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s: WAV %s, %d channel%s, %d Hz, %d-bit", name, res.Format, h.Channels, plural(h.Channels), h.SampleRate, h.BitDepth)
+	fmt.Fprintf(&sb, "%s: %s %s, %d channel%s, %d Hz, %d-bit", name, kind, res.Format, h.Channels, plural(h.Channels), h.SampleRate, h.BitDepth)
 	if h.ValidBits != h.BitDepth {
 		fmt.Fprintf(&sb, " (%d valid)", h.ValidBits)
 	}

@@ -67,6 +67,9 @@ func modelInfo(r io.Reader, name string) (any, string, error) {
 	if in.Data != "" {
 		fmt.Fprintf(&sb, " from %s", in.Data)
 	}
+	if in.Init != "" {
+		fmt.Fprintf(&sb, ", fine-tuned from model %.16s", in.Init)
+	}
 	if in.WallSeconds > 0 {
 		fmt.Fprintf(&sb, ", %.0f min", in.WallSeconds/60)
 	}

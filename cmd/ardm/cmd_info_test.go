@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -178,5 +180,33 @@ func TestInfoModel(t *testing.T) {
 	}
 	if code, _, errOut := runCapture(t, "info", bad); code != exitIntegrity || !strings.Contains(errOut, "bad.ardmm") {
 		t.Errorf("corrupt model: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestFLACInput: info describes a FLAC file like the WAV it came from, and
+// compress codes it to the same stream as that WAV.
+func TestFLACInput(t *testing.T) {
+	if _, err := exec.LookPath("flac"); err != nil {
+		t.Skip("flac not installed (scripts/deps.sh installs it)")
+	}
+	wav := infoTestFile(t)
+	fl := strings.TrimSuffix(wav, ".wav") + "-coded.flac"
+	if out, err := exec.Command("flac", "-s", "-o", fl, wav).CombinedOutput(); err != nil {
+		t.Fatalf("flac: %v: %s", err, out)
+	}
+	code, out, errOut := runCapture(t, "info", fl)
+	if code != exitOK || !strings.Contains(out, fl+": FLAC lossless, 1 channel, 16000 Hz, 16-bit, 16000 frames, 1.000 s\n") ||
+		!strings.Contains(out, "effective bits 8 of 16\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	for _, in := range []string{wav, fl} {
+		if code, _, errOut := runCapture(t, "compress", "--no-model", "-o", in+".ardm", in); code != exitOK {
+			t.Fatalf("compress %s: exit %d: %s", in, code, errOut)
+		}
+	}
+	a, _ := os.ReadFile(wav + ".ardm")
+	b, _ := os.ReadFile(fl + ".ardm")
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Fatalf("the FLAC file codes to %d bytes, its WAV to %d: streams differ", len(b), len(a))
 	}
 }

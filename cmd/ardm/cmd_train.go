@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/ardm-dev/ardm/ardm/train"
@@ -25,11 +27,13 @@ type trainOptions struct {
 	Out             string
 	Export          string
 	Resume          bool
+	Init            string
 	CheckpointEvery int
 	MemLimitGiB     float64
 	StopAt          int
-	maskOrderSet    bool // --mask-order given: overrides the checkpoint's on --resume
-	stepsSet        bool // --steps given: may extend the run on --resume
+	maskOrderSet    bool     // --mask-order given: overrides the checkpoint's on --resume
+	stepsSet        bool     // --steps given: may extend the run on --resume
+	netSet          []string // network flags given: with --init they must match the model's
 	cfg             ardm.Config
 	train           ardm.TrainOptions
 }
@@ -43,6 +47,7 @@ func (o *trainOptions) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&o.Out, "out", "", "training checkpoint to write (and read with --resume); it is also a model file (required)")
 	f.StringVar(&o.Export, "export", "", "also write the inference model (EMA weights and L_t, no optimizer state) here at the end")
 	f.BoolVar(&o.Resume, "resume", false, "continue the run saved in --out exactly where it stopped")
+	f.StringVar(&o.Init, "init", "", "fine-tune: start from this model's weights (a model or checkpoint file, or \"builtin\" for the built-in model) with fresh optimizer state; the network is the model's")
 	f.IntVar(&o.CheckpointEvery, "checkpoint-every", 200, "write the checkpoint every N steps (0: only at the end or on interrupt)")
 	f.Float64Var(&o.MemLimitGiB, "mem-limit", 8, "soft memory limit in GiB for the Go runtime (ignored when GOMEMLIMIT is set)")
 
@@ -83,6 +88,19 @@ func recipe() (ardm.Config, ardm.TrainOptions) {
 	return c, t
 }
 
+// networkFlags are the flags that shape the network; with --init the
+// network is the initial model's, so each one given must match it.
+var networkFlags = map[string]func(ardm.Config) any{
+	"branching": func(c ardm.Config) any { return c.Branching }, "head": func(c ardm.Config) any { return c.Head },
+	"mixtures": func(c ardm.Config) any { return c.Mixtures }, "channels": func(c ardm.Config) any { return c.Channels },
+	"layers": func(c ardm.Config) any { return c.Layers }, "dilation-cycle": func(c ardm.Config) any { return c.DilationCycle },
+	"kernel": func(c ardm.Config) any { return c.Kernel }, "embed-dim": func(c ardm.Config) any { return c.EmbedDim },
+	"frame-len": func(c ardm.Config) any { return c.FrameLen }, "features": func(c ardm.Config) any { return c.Features },
+}
+
+// initBuiltin is the --init value that names the built-in model.
+const initBuiltin = "builtin"
+
 // fixedOnResume are the flags a resumed run takes from the checkpoint.
 var fixedOnResume = []string{"branching", "head", "mixtures", "channels", "layers", "dilation-cycle", "kernel", "embed-dim", "frame-len", "features",
 	"batch", "crop", "lr", "warmup", "schedule", "min-lr-frac", "clip-norm", "ema-decay", "gain-aug", "seed"}
@@ -112,6 +130,17 @@ augmentation +-12 dB. At this size the digit size matters most: after the
 same 4000 steps b=2 is 0.12 bits/sample below b=4 and 0.49 below b=16 on
 real speech. On 2 cores a step takes about 0.05 s.
 
+Fine-tuning: --init MODEL starts from the weights of a trained model (a
+model or checkpoint file, or "builtin" for the built-in model; a file
+named builtin is ./builtin) instead of random ones. The network is the
+model's: network flags may be left out, and any given must match it.
+Everything else starts afresh: Adam's moments at zero, step 0, the
+warm-up and the --lr schedule over --steps, the L_t table measured on
+the new data; the inference weights (EMA) start at the model's. A
+fine-tuning run checkpoints and resumes like any other (--resume, without
+--init). A lower --lr than a run from scratch keeps more of what the model
+knew (EXPERIMENTS.md).
+
 Inputs: --data (shards), the network and optimiser flags.
 Outputs: the training checkpoint --out (model plus optimizer state, written
 atomically every --checkpoint-every steps, at the end and on Ctrl-C; any
@@ -122,6 +151,7 @@ average, samples/s, ETA) goes to stderr.
 Example:
   ardm train --data shards/ --steps 16000 --out b2.ardmm
   ardm train --data shards/ --out b2.ardmm --resume
+  ardm train --data real-shards/ --init builtin --lr 1e-3 --steps 4000 --out ft.ardmm
   ardm train --data shards/ --branching 4 --channels 24 --layers 10 \
       --steps 4000 --lr 1e-3 --out b4.ardmm
 
@@ -150,6 +180,14 @@ Example:
 			default:
 				return usageErr("--mask-order %q: want random, stratified or mixed", opts.train.MaskOrder)
 			}
+			for name := range networkFlags {
+				if cmd.Flags().Changed(name) {
+					opts.netSet = append(opts.netSet, name)
+				}
+			}
+			if opts.Resume && opts.Init != "" {
+				return usageErr("--init starts a new run and --resume continues one: give one of them")
+			}
 			if opts.Resume {
 				for _, name := range fixedOnResume {
 					if cmd.Flags().Changed(name) {
@@ -168,7 +206,7 @@ Example:
 			if err := opts.train.Validate(); err != nil {
 				return usageErr("%v", err)
 			}
-			if opts.train.Crop > opts.cfg.FrameLen {
+			if opts.Init == "" && opts.train.Crop > opts.cfg.FrameLen {
 				return usageErr("--crop %d is longer than --frame-len %d", opts.train.Crop, opts.cfg.FrameLen)
 			}
 			return nil
@@ -184,6 +222,16 @@ Example:
 func runTrain(ctx context.Context, opts trainOptions, gopts globalOptions, args []string) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(opts.MemLimitGiB * (1 << 30)))
+	}
+	// The first checkpoint comes after --checkpoint-every steps: make its
+	// folder now, not fail then and lose the steps.
+	for _, p := range []string{opts.Out, opts.Export} {
+		if p == "" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
 	}
 	clips, err := datasets.ReadShards(opts.Data, opts.Split)
 	if err != nil {
@@ -222,6 +270,18 @@ func runTrain(ctx context.Context, opts trainOptions, gopts globalOptions, args 
 		if err != nil {
 			return err
 		}
+	} else if opts.Init != "" {
+		init, err := loadInitModel(opts)
+		if err != nil {
+			return err
+		}
+		o := opts.train
+		tr, err = train.FineTune(init, o, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed))
+		if err != nil {
+			return err
+		}
+		h := init.Hash()
+		gopts.logf("train: fine-tuning from %s (hash %x, %d steps)", opts.Init, h[:8], init.Info.Steps)
 	} else {
 		o := opts.train
 		tr, err = train.New(opts.cfg, o, datasets.NewBatcher(samples, o.Batch, o.Crop, o.Seed))
@@ -285,6 +345,31 @@ func runTrain(ctx context.Context, opts trainOptions, gopts globalOptions, args 
 		res.Steps, res.TrainBPD, fmtFloats(res.StageBPD), opts.Out, h[:8], res.WallSeconds, res.SamplesPerS)
 	gopts.printResult(res, text)
 	return nil
+}
+
+// loadInitModel loads the model named by --init and checks that the
+// network flags given match it.
+func loadInitModel(opts trainOptions) (*ardm.Model, error) {
+	path := opts.Init
+	if path == initBuiltin {
+		path = "" // loadModel's name for the built-in model
+	}
+	m, err := loadModel(path)
+	if err != nil {
+		return nil, fmt.Errorf("--init: %w", err)
+	}
+	mc := m.Config()
+	slices.Sort(opts.netSet)
+	for _, name := range opts.netSet {
+		get := networkFlags[name]
+		if got, want := get(opts.cfg), get(mc); got != want {
+			return nil, usageErr("--%s %v differs from the --init model's %v (the network is the model's; leave the flag out)", name, got, want)
+		}
+	}
+	if opts.train.Crop > mc.FrameLen {
+		return nil, usageErr("--crop %d is longer than the --init model's frame length %d", opts.train.Crop, mc.FrameLen)
+	}
+	return m, nil
 }
 
 func fmtFloats(v []float64) string {

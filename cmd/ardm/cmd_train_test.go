@@ -41,7 +41,7 @@ func TestTrainCommand(t *testing.T) {
 		return runCapture(t, append(args, extra...)...)
 	}
 
-	full := filepath.Join(dir, "full.ardmm")
+	full := filepath.Join(dir, "runs", "new", "full.ardmm") // a folder train must make
 	code, stdout, stderr := train(full, "--steps", "8", "--export", filepath.Join(dir, "full-export.ardmm"))
 	if code != 0 {
 		t.Fatalf("train exit %d: %s", code, stderr)

@@ -24,12 +24,14 @@ type upscaleOptions struct {
 	Out       string
 	Reference string
 	Fill      string
+	Force     bool
 	alloc     ardm.Allocation
 }
 
 func (o *upscaleOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
+	forceFlag(cmd, &o.Force)
 	f.IntVar(&o.FromBits, "from-bits", 0, "known top bits of the input (default: detected: 8 for 8-bit files, the effective bits of 16-bit files)")
 	budgetFlag(cmd, &o.Budget, "network calls per frame in all stages (0: one per position)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal or joint")
@@ -62,8 +64,8 @@ func newUpscaleCmd(gopts *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "upscale [--model M] [--from-bits 8] [--budget N] IN.wav -o OUT.wav [--reference REF.wav]",
 		Short: "Generate the missing low bits of low-depth audio with a model",
-		Long: `upscale reads a low-depth WAV (8-bit, 16-bit whose low bits are zero, or any
-WAV reduced to --from-bits) and generates the missing stages with the model
+		Long: `upscale reads a low-depth WAV or FLAC (8-bit, 16-bit whose low bits are zero,
+or any file reduced to --from-bits) and generates the missing stages with the model
 under a budget of network calls per frame; the output is 16-bit and its top
 bits equal the input's exactly. Every channel is processed on its own.
 Each missing digit is the mean of the model's predicted distribution
@@ -77,7 +79,8 @@ zero) and mid-bin-fill (middle of the coarse bin) baselines, and the bits
 per sample the model needs for the missing bits of the reference under the
 same budget (per stage and in total; uniform coding costs 16 - from-bits).
 
-Output: OUT.wav; a summary on stdout (one JSON object with --json);
+Output: OUT.wav (refused if it exists, unless --force; never the input or
+the reference); a summary on stdout (one JSON object with --json);
 progress on stderr.
 
 Example:
@@ -115,6 +118,14 @@ type upscaleResult struct {
 
 func runUpscale(ctx context.Context, opts upscaleOptions, gopts globalOptions, args []string) error {
 	in := args[0]
+	if err := checkOutputPath(in, opts.Out, opts.Force); err != nil {
+		return err
+	}
+	if opts.Reference != "" {
+		if err := checkOutputPath(opts.Reference, opts.Out, true); err != nil {
+			return err
+		}
+	}
 	m, err := loadModel(opts.Model)
 	if err != nil {
 		return err

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +49,18 @@ func TestDistinctOutputs(t *testing.T) {
 		if (err != nil) != c.wantErr {
 			t.Errorf("%v out=%q dir=%q: err %v, want error %v", c.args, c.out, c.outDir, err, c.wantErr)
 		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCapture(t, "--version")
+	m, err := loadDefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := m.Hash()
+	if code != exitOK || !strings.HasPrefix(out, "ardm ") || !strings.Contains(out, "\ncommit ") ||
+		!strings.Contains(out, fmt.Sprintf("built-in model %x\n", h[:])) {
+		t.Fatalf("exit %d, output %q", code, out)
 	}
 }

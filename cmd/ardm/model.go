@@ -61,7 +61,11 @@ func integrity(err error) error {
 		wm *coder.WrongModelError
 		uv coder.UnsupportedVersionError
 		ie *jobs.IntegrityError
+		cl *coder.CostLimitError
 	)
+	if errors.As(err, &cl) {
+		return withCode(exitIntegrity, fmt.Errorf("%w; decode it with --max-calls %d (or 0 for no limit) if you trust it", err, cl.Calls))
+	}
 	if errors.Is(err, coder.ErrMagic) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ce) ||
 		errors.As(err, &ck) || errors.As(err, &wm) || errors.As(err, &uv) || errors.As(err, &ie) {
 		return withCode(exitIntegrity, err)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -16,13 +18,14 @@ const (
 	exitOK          = 0
 	exitError       = 1
 	exitUsage       = 2
-	exitPartial     = 3 // some inputs of a batch failed
-	exitIntegrity   = 4 // checksum mismatch, corrupt stream, wrong model
-	exitInterrupted = 130
+	exitPartial     = 3   // some inputs of a batch failed
+	exitIntegrity   = 4   // checksum mismatch, corrupt stream, wrong model
+	exitInterrupted = 130 // SIGINT (Ctrl-C); SIGTERM gives 143, SIGHUP 129
 )
 
 const exitStatusHelp = `Exit status: 0 ok, 1 error, 2 usage, 3 some inputs of a batch failed,
-4 integrity failure (checksum, corrupt stream, wrong model), 130 interrupted.`
+4 integrity failure (checksum, corrupt stream, wrong model), 128+N killed by
+signal N after cleaning up (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).`
 
 // globalOptions are the persistent flags every command shares. The root
 // command fills them; each command's RunE passes a copy to its run
@@ -65,6 +68,8 @@ func usageErr(format string, a ...any) error {
 	return withCode(exitUsage, fmt.Errorf(format, a...))
 }
 
+func init() { cobra.AddTemplateFunc("ardmVersion", versionText) }
+
 // newRootCmd builds the command tree; the global options it returns are
 // filled when the command line is parsed.
 func newRootCmd() (*cobra.Command, *globalOptions) {
@@ -81,7 +86,9 @@ terminal, or with --quiet). With --json both are one JSON object per line.
 ` + exitStatusHelp,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version,
 	}
+	root.SetVersionTemplate("{{ardmVersion}}")
 	gopts.AddFlags(root)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return withCode(exitUsage, err)
@@ -98,8 +105,50 @@ var commands []func(*globalOptions) *cobra.Command
 
 func register(f func(*globalOptions) *cobra.Command) { commands = append(commands, f) }
 
+// stopSignals end a command the way Ctrl-C does: the context is
+// cancelled, temporary files are removed, and the exit status is 128 plus
+// the signal's number (SIGTERM is what kill, systemd and batch schedulers
+// send).
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// signalContext is cancelled by the first of stopSignals; caught reports
+// which one (nil before any).
+func signalContext() (ctx context.Context, caught func() os.Signal, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, stopSignals...)
+	var (
+		mu  sync.Mutex
+		got os.Signal
+	)
+	go func() {
+		select {
+		case s := <-ch:
+			mu.Lock()
+			got = s
+			mu.Unlock()
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	caught = func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return got
+	}
+	return ctx, caught, func() { signal.Stop(ch); cancel() }
+}
+
+// signalExit is the exit status for a command stopped by s.
+func signalExit(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return exitInterrupted
+}
+
 func run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, caught, stop := signalContext()
 	defer stop()
 	root, gopts := newRootCmd()
 	root.SetArgs(args)
@@ -110,6 +159,8 @@ func run(args []string) int {
 	code := exitError
 	var ee *exitErr
 	switch {
+	case caught() != nil:
+		code = signalExit(caught())
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		code = exitInterrupted
 	case errors.As(err, &ee):

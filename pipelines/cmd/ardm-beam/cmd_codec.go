@@ -118,7 +118,7 @@ func runCompress(ctx context.Context, opts compressOptions, gopts globalOptions)
 	if err := pipelines.CheckOutRoot(o.Out, opts.Force); err != nil {
 		return usageErr("compress: %v", err)
 	}
-	rels, err := pipelines.ListWAV(ctx, o.In)
+	rels, err := pipelines.ListAudio(ctx, o.In)
 	if err != nil {
 		return err
 	}
