@@ -269,43 +269,13 @@ func LoadSC09(dir string, opts LoadOptions) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
 	todo := plan.Files
 	clips := make([]Clip, len(todo))
 	ok := make([]bool, len(todo))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for range min(jobs, len(todo)) {
-		wg.Go(func() {
-			for i := range next {
-				if ctx.Err() != nil {
-					continue // drain
-				}
-				clips[i], ok[i] = loadClip(dir, todo[i].Path, todo[i].Split, plan.Length)
-				if opts.Progress != nil {
-					mu.Lock()
-					done++
-					opts.Progress(done, len(todo))
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for i := range todo {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err = eachFile(opts, len(todo), func(i int) {
+		clips[i], ok[i] = loadClip(dir, todo[i].Path, todo[i].Split, plan.Length)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("datasets: loading %s: %w", dir, err)
 	}
 	return plan.Set(clips, ok), nil
@@ -342,16 +312,9 @@ func PlanSC09(dir string, opts LoadOptions) (*Plan, error) {
 	if opts.Length < 0 {
 		return nil, fmt.Errorf("datasets: clip length %d is negative", opts.Length)
 	}
-	if opts.ValidationPercent == 0 && opts.TestingPercent == 0 {
-		opts.ValidationPercent, opts.TestingPercent = 10, 10
-	}
-	keepSplit := make(map[string]bool)
-	for _, s := range opts.Splits {
-		c, err := ParseSplit(s)
-		if err != nil {
-			return nil, err
-		}
-		keepSplit[c] = true
+	keepSplit, err := opts.splits()
+	if err != nil {
+		return nil, err
 	}
 
 	entries, err := os.ReadDir(dir)
@@ -544,4 +507,63 @@ func mono16(dst []int16, p *audio.PCM, start int) {
 		}
 		dst[i] = int16(m)
 	}
+}
+
+// splits fills in the default split percentages and returns the splits to
+// keep (canonical names; empty: all).
+func (opts *LoadOptions) splits() (map[string]bool, error) {
+	if opts.ValidationPercent == 0 && opts.TestingPercent == 0 {
+		opts.ValidationPercent, opts.TestingPercent = 10, 10
+	}
+	keep := make(map[string]bool)
+	for _, s := range opts.Splits {
+		c, err := ParseSplit(s)
+		if err != nil {
+			return nil, err
+		}
+		keep[c] = true
+	}
+	return keep, nil
+}
+
+// eachFile runs load(i) for i in 0..n-1 on opts.Jobs goroutines
+// (GOMAXPROCS by default), reporting each to opts.Progress, and returns
+// opts.Context's error if it ends the work early.
+func eachFile(opts LoadOptions, n int, load func(i int)) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	next := make(chan int)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
+	for range min(jobs, n) {
+		wg.Go(func() {
+			for i := range next {
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				load(i)
+				if opts.Progress != nil {
+					mu.Lock()
+					done++
+					opts.Progress(done, n)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return ctx.Err()
 }

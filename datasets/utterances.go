@@ -2,15 +2,12 @@ package datasets
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/ardm-dev/ardm/audio"
 )
@@ -46,26 +43,12 @@ func LoadUtterances(dir string, opts LoadOptions) (*Set, error) {
 	if opts.Length < 0 || opts.Hop < 0 {
 		return nil, fmt.Errorf("datasets: window %d and hop %d must be positive", opts.Length, opts.Hop)
 	}
-	if opts.Jobs <= 0 {
-		opts.Jobs = runtime.GOMAXPROCS(0)
-	}
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if opts.ValidationPercent == 0 && opts.TestingPercent == 0 {
-		opts.ValidationPercent, opts.TestingPercent = 10, 10
-	}
-	keepSplit := make(map[string]bool)
-	for _, s := range opts.Splits {
-		c, err := ParseSplit(s)
-		if err != nil {
-			return nil, err
-		}
-		keepSplit[c] = true
+	keepSplit, err := opts.splits()
+	if err != nil {
+		return nil, err
 	}
 	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -102,42 +85,20 @@ func LoadUtterances(dir string, opts LoadOptions) (*Set, error) {
 		ok     bool
 	}
 	results := make([]result, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for range min(opts.Jobs, len(files)) {
-		wg.Go(func() {
-			for i := range next {
-				if ctx.Err() != nil {
-					continue // drain
-				}
-				speaker := speakers[files[i]]
-				if speaker == "" {
-					speaker = files[i]
-				}
-				split := splitOfPercent(speakerPercent(speaker), opts.ValidationPercent, opts.TestingPercent)
-				if len(keepSplit) > 0 && !keepSplit[split] {
-					results[i] = result{ok: true}
-				} else {
-					c, is, ok := loadWindows(dir, files[i], speaker, split, opts.Length, opts.Hop)
-					results[i] = result{c, is, ok}
-				}
-				if opts.Progress != nil {
-					mu.Lock()
-					done++
-					opts.Progress(done, len(files))
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err = eachFile(opts, len(files), func(i int) {
+		speaker := speakers[files[i]]
+		if speaker == "" {
+			speaker = files[i]
+		}
+		split := splitOfPercent(speakerPercent(speaker), opts.ValidationPercent, opts.TestingPercent)
+		if len(keepSplit) > 0 && !keepSplit[split] {
+			results[i] = result{ok: true}
+			return
+		}
+		c, is, ok := loadWindows(dir, files[i], speaker, split, opts.Length, opts.Hop)
+		results[i] = result{c, is, ok}
+	})
+	if err != nil {
 		return nil, fmt.Errorf("datasets: loading %s: %w", dir, err)
 	}
 	set := &Set{Dir: dir, Length: opts.Length}

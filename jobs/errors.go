@@ -27,6 +27,15 @@ func integrityf(format string, a ...any) error {
 // when it says the stream is damaged, fails a checksum, needs another
 // model or is of an unknown version; other errors (reading failed) are
 // returned as they are.
+// IsIntegrity reports whether err is an integrity failure: an
+// *IntegrityError, or a coder error that Decompress would report as one (a
+// damaged or truncated stream, a failed checksum, a wrong model, a stream
+// asking for more than the decode-cost limit).
+func IsIntegrity(err error) bool {
+	var ie *IntegrityError
+	return errors.As(streamError(err), &ie)
+}
+
 func streamError(err error) error {
 	var (
 		ce *coder.CorruptInputError

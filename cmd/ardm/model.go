@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/coder"
@@ -55,19 +54,11 @@ func codecModel(path string, none bool) (*ardm.Model, coder.Predictor, error) {
 // integrity marks the errors of a damaged stream, a failed checksum or a
 // wrong model with exit status 4.
 func integrity(err error) error {
-	var (
-		ce *coder.CorruptInputError
-		ck *coder.ChecksumError
-		wm *coder.WrongModelError
-		uv coder.UnsupportedVersionError
-		ie *jobs.IntegrityError
-		cl *coder.CostLimitError
-	)
+	var cl *coder.CostLimitError
 	if errors.As(err, &cl) {
 		return withCode(exitIntegrity, fmt.Errorf("%w; decode it with --max-calls %d (or 0 for no limit) if you trust it", err, cl.Calls))
 	}
-	if errors.Is(err, coder.ErrMagic) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ce) ||
-		errors.As(err, &ck) || errors.As(err, &wm) || errors.As(err, &uv) || errors.As(err, &ie) {
+	if jobs.IsIntegrity(err) {
 		return withCode(exitIntegrity, err)
 	}
 	return err
