@@ -142,7 +142,7 @@ func TestDecompressIntegrity(t *testing.T) {
 func TestCompressUsage(t *testing.T) {
 	_, files, _ := codecTestFiles(t)
 	for _, args := range [][]string{
-		append([]string{"compress", "--no-model"}, files...),
+		append([]string{"compress", "--no-model", "-o", "x.ardm"}, files...),
 		{"compress", "--no-model", "--budget", "-1", files[0]},
 		{"compress", "--no-model", "--model", "x", files[0]},
 		{"compress", "--no-model", "--model-only", files[0]},

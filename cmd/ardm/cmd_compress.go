@@ -24,6 +24,7 @@ type compressOptions struct {
 	Budget    int
 	Out       string
 	OutDir    string
+	root      string // the inputs\' common folder, mirrored under OutDir
 	Verify    bool
 	Force     bool
 	Workers   int
@@ -36,7 +37,7 @@ func (o *compressOptions) AddFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.ModelOnly, "model-only", false, "code every frame with the model, even where a classic coder is smaller (to time the model's worst case, or measure the model alone)")
 	budgetFlag(cmd, &o.Budget, "network calls per frame and channel over all stages (0: one per position, slowest)")
 	f.StringVarP(&o.Out, "output", "o", "", `output file ("-" for stdout; default IN with .ardm)`)
-	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
+	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs; the inputs' folders below their common folder are made under it")
 	forceFlag(cmd, &o.Force)
 	f.BoolVar(&o.Verify, "verify", false, "decode each output after writing it and compare every sample")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels coded at once (default GOMAXPROCS)")
@@ -50,7 +51,7 @@ func (o *compressOptions) validate(args []string) error {
 	if o.Workers < 0 {
 		return usageErr("--workers must be >= 0")
 	}
-	if err := checkOutputs(args, o.Out, o.OutDir, ".ardm"); err != nil {
+	if err := checkOutputs(args, o.setRoot(args), o.Out, o.OutDir, ".ardm"); err != nil {
 		return err
 	}
 	if o.NoModel && o.ModelOnly {
@@ -84,7 +85,9 @@ The model is tried only on input at the sample rate it was trained on
 decodes without the model) and -v says so. --model-only overrides this.
 
 Inputs: WAV or FLAC files, "-" for standard input. Outputs: OUT.ardm next to each
-input, in --out-dir, or -o (one input; "-" for standard output). An existing
+input, in --out-dir (which mirrors the inputs' folders below their common
+folder: data/one/a.wav and data/two/a.wav go to DIR/one/ and DIR/two/), or
+-o (one input; "-" for standard output). An existing
 output is refused unless --force, and an input is never written over; the
 output path is checked before any coding. Outputs are
 written to a temporary file and renamed only on success. --verify decodes
@@ -176,7 +179,10 @@ func compressFile(ctx context.Context, m coder.Predictor, opts compressOptions, 
 		defer tee.Close()
 		input, reread = io.TeeReader(src, tee), tee.Name()
 	}
-	outPath := outputPath(in, opts.Out, opts.OutDir, ".ardm")
+	outPath := outputPath(in, opts.root, opts.Out, opts.OutDir, ".ardm")
+	if err := makeOutputDir(outPath, opts.OutDir); err != nil {
+		return nil, err
+	}
 	if err := checkOutputPath(in, outPath, opts.Force); err != nil {
 		return nil, err
 	}
@@ -242,4 +248,10 @@ func verifyStream(ctx context.Context, gopts globalOptions, streamPath, wavPath,
 	prog, done := gopts.jobProgress("verify " + name)
 	defer done()
 	return integrity(jobs.Verify(ctx, m, bufio.NewReaderSize(sf, 1<<16), wf, name, workers, prog))
+}
+
+// setRoot records the inputs' common folder for --out-dir and returns it.
+func (o *compressOptions) setRoot(args []string) string {
+	o.root = inputRoot(args)
+	return o.root
 }

@@ -19,6 +19,7 @@ type decompressOptions struct {
 	Model   string
 	Out     string
 	OutDir  string
+	root    string // the inputs\' common folder, mirrored under OutDir
 	Workers int
 	Force   bool
 	// IgnoreTrailing: bytes after the stream's end record are not an error.
@@ -37,7 +38,7 @@ func (o *decompressOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint the stream was made with (default: the built-in model; not needed for streams made with --no-model)")
 	f.StringVarP(&o.Out, "output", "o", "", `output WAV ("-" for stdout; default IN with .wav)`)
-	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs (needed for several inputs)")
+	f.StringVar(&o.OutDir, "out-dir", "", "directory for the outputs; the inputs' folders below their common folder are made under it")
 	f.IntVar(&o.Workers, "workers", 0, "frames and channels decoded at once (default GOMAXPROCS)")
 	forceFlag(cmd, &o.Force)
 	f.IntVar(&o.MaxCalls, "max-calls", defaultMaxCalls, "refuse (exit 4, before decoding) a stream whose header asks for more network calls per frame and channel than this; 0: no limit")
@@ -52,7 +53,7 @@ func (o *decompressOptions) validate(args []string) error {
 	if o.MaxCalls < 0 {
 		return usageErr("--max-calls must be >= 0")
 	}
-	return checkOutputs(args, o.Out, o.OutDir, ".wav")
+	return checkOutputs(args, o.setRoot(args), o.Out, o.OutDir, ".wav")
 }
 
 func newDecompressCmd(gopts *globalOptions) *cobra.Command {
@@ -65,7 +66,9 @@ rate, channels and bit depth that were compressed. Every frame's CRC and the
 MD5 of the whole PCM are checked.
 
 Inputs: .ardm files, "-" for standard input. Outputs: IN.wav next to each
-input, in --out-dir, or -o (one input; "-" for standard output). An existing
+input, in --out-dir (which mirrors the inputs' folders below their common
+folder: data/one/a.wav and data/two/a.wav go to DIR/one/ and DIR/two/), or
+-o (one input; "-" for standard output). An existing
 output is refused unless --force, and an input is never written over. A
 stream's header sets the decoder's work: one whose header asks for more
 than --max-calls network calls per frame and channel (default 4096, 21
@@ -128,7 +131,10 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 		return nil, err
 	}
 	defer f.Close()
-	outPath := outputPath(in, opts.Out, opts.OutDir, ".wav")
+	outPath := outputPath(in, opts.root, opts.Out, opts.OutDir, ".wav")
+	if err := makeOutputDir(outPath, opts.OutDir); err != nil {
+		return nil, err
+	}
 	if err := checkOutputPath(in, outPath, opts.Force); err != nil {
 		return nil, err
 	}
@@ -176,4 +182,10 @@ func decompressFile(ctx context.Context, opts decompressOptions, gopts globalOpt
 		res.Realtime = float64(res.Samples) / float64(af.SampleRate) / res.Seconds
 	}
 	return res, nil
+}
+
+// setRoot records the inputs' common folder for --out-dir and returns it.
+func (o *decompressOptions) setRoot(args []string) string {
+	o.root = inputRoot(args)
+	return o.root
 }

@@ -40,12 +40,14 @@ func TestDistinctOutputs(t *testing.T) {
 		wantErr bool
 	}{
 		{[]string{"a/x.wav", "b/y.wav"}, "", "o", false},
-		{[]string{"a/x.wav", "b/x.wav"}, "", "o", true},
+		{[]string{"a/x.wav", "b/x.wav"}, "", "o", false}, // o/a/x.ardm, o/b/x.ardm
+		{[]string{"a/x.wav", "a/x.flac"}, "", "o", true},
+		{[]string{"a/x.wav", "a/x.flac"}, "", "", true},
 		{[]string{"a/x.wav", "b/x.wav"}, "", "", false}, // next to each input
 		{[]string{"a/x.wav"}, "z.ardm", "", false},
 	}
 	for _, c := range cases {
-		err := distinctOutputs(c.args, c.out, c.outDir, ".ardm")
+		err := distinctOutputs(c.args, inputRoot(c.args), c.out, c.outDir, ".ardm")
 		if (err != nil) != c.wantErr {
 			t.Errorf("%v out=%q dir=%q: err %v, want error %v", c.args, c.out, c.outDir, err, c.wantErr)
 		}
