@@ -201,9 +201,10 @@ func TestLPCStream(t *testing.T) {
 	}
 }
 
-// TestLPCSC09 reports the bits/sample of the lpc coder alone and of the
-// automatic fallback choice on the real dev clips, and checks that lpc
-// beats the fixed predictors there.
+// TestLPCSC09 reports the bits/sample of the lpc and cascade coders alone
+// and of the automatic fallback choice on the real dev clips, and checks
+// that lpc beats the fixed predictors there, the cascade lpc, and the
+// choice both.
 func TestLPCSC09(t *testing.T) {
 	clips := readWAVDir(t, sc09Dev)
 	if len(clips) == 0 {
@@ -213,7 +214,8 @@ func TestLPCSC09(t *testing.T) {
 	for _, cfg := range []struct {
 		name string
 		opts []Option
-	}{{"fixed-rice", []Option{forceCoder(CoderFixedRice)}}, {"lpc", []Option{forceCoder(CoderLPC)}}, {"auto", nil}} {
+	}{{"fixed-rice", []Option{forceCoder(CoderFixedRice)}}, {"lpc", []Option{forceCoder(CoderLPC)}},
+		{"cascade", []Option{forceCoder(CoderCascade)}}, {"auto", nil}} {
 		var bits, samples float64
 		start := time.Now()
 		for _, clip := range clips {
@@ -235,8 +237,8 @@ func TestLPCSC09(t *testing.T) {
 		res[cfg.name] = bits / samples
 		t.Logf("%s: %.4f bits/sample, round trip %.0fx real time", cfg.name, bits/samples, samples/16000/time.Since(start).Seconds())
 	}
-	if res["lpc"] >= res["fixed-rice"] || res["auto"] > res["lpc"] {
-		t.Errorf("lpc %.4f, fixed-rice %.4f, auto %.4f", res["lpc"], res["fixed-rice"], res["auto"])
+	if res["lpc"] >= res["fixed-rice"] || res["cascade"] >= res["lpc"] || res["auto"] > res["cascade"] {
+		t.Errorf("lpc %.4f, fixed-rice %.4f, cascade %.4f, auto %.4f", res["lpc"], res["fixed-rice"], res["cascade"], res["auto"])
 	}
 }
 
