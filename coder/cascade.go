@@ -23,6 +23,7 @@ type cascadeParams struct {
 	olsLambda float64 // forgetting factor
 	olsReg    float64 // ridge, relative to the mean diagonal
 	olsEvery  int     // samples between solves
+	resShift  uint    // the residual model's contexts: 2^resShift octaves each
 }
 
 // olsStage is the least-squares stage over the last n samples.
@@ -180,10 +181,12 @@ func (s *olsStage) solve() {
 
 // cascade is the whole predictor of one channel of one frame.
 type cascade struct {
+	p   *cascadeParams
 	ols olsStage
 }
 
 func (c *cascade) init(p *cascadeParams) {
+	c.p = p
 	c.ols.init(p.olsOrder, p.olsLambda, p.olsReg, p.olsEvery)
 }
 

@@ -2,7 +2,7 @@ package coder
 
 // The cascade fallback coder: the backward-adaptive predictor of
 // cascade.go with its residuals coded by the lpc coder's adaptive model
-// (lpcmodel.go), in one rANS stream. The payload is the wasted bits, the
+// (lpcmodel.go; its contexts as the variant says), in one rANS stream. The payload is the wasted bits, the
 // index of the predictor's settings in cascadeVariants and the residuals;
 // the format is in doc.go.
 
@@ -11,9 +11,9 @@ package coder
 // decode, so never edit one.
 var cascadeVariants = []cascadeParams{
 	// 0: OLS of order 32, forgetting factor 0.994 (a memory of about 170
-	// samples), solved every 8 samples: the best single setting on the
-	// dev speech (EXPERIMENTS.md).
-	{olsOrder: 32, olsLambda: 0.994, olsReg: 1e-7, olsEvery: 8},
+	// samples), solved every 8 samples, residual contexts of 8 octaves:
+	// the best single setting on the dev speech (EXPERIMENTS.md).
+	{olsOrder: 32, olsLambda: 0.994, olsReg: 1e-7, olsEvery: 8, resShift: 3},
 }
 
 const cascadeVariantBits = 3
@@ -38,7 +38,7 @@ func encodeCascade(dst []byte, x []int32, depth, variant int, sc *cascadeScratch
 	s.raw(uint64(variant), cascadeVariantBits)
 	c, m := &sc.pred, &sc.model
 	c.init(&cascadeVariants[variant])
-	m.reset()
+	m.reset(c.p.resShift)
 	for _, v := range x {
 		y := int64(v >> uint(w))
 		p := c.predict(lo, hi)
@@ -69,7 +69,7 @@ func decodeCascade(p []byte, depth int, dst []int32, sc *cascadeScratch) bool {
 	maxClass := depth - w
 	c, m := &sc.pred, &sc.model
 	c.init(&cascadeVariants[variant])
-	m.reset()
+	m.reset(c.p.resShift)
 	for i := range dst {
 		p := c.predict(lo, hi)
 		e, ok := decResidual(d, m, maxClass)

@@ -74,7 +74,7 @@
 //   - cascade (version 4 on): backward-adaptive prediction that the
 //     decoder repeats sample by sample (today one stage: least squares
 //     over the last 32 samples, re-solved every 8), with the residuals
-//     coded by the lpc coder's model. Nothing is transmitted but a
+//     coded by the lpc coder's model with coarser contexts. Nothing is transmitted but a
 //     variant number; the arithmetic is float64 with every operation
 //     rounded on its own, so every machine computes the same bits.
 //
@@ -174,8 +174,10 @@
 //   - cascade: a rANS stream laid out as lpc's, with the same raw fields
 //     and adaptive bits: wasted bits w (5 bits, w < depth; y = x>>w),
 //     the variant v (3 bits; only v = 0 exists, larger is corrupt), then
-//     the n residuals e_i = y_i - pred_i, each coded exactly as an lpc
-//     residual (the same model, starting afresh in each frame). Variant 0
+//     the n residuals e_i = y_i - pred_i, each coded as an lpc residual
+//     (the same model, starting afresh in each frame) except that the
+//     class context is min(bits.Len(M), 38) >> 3: eight octaves of the
+//     running mean share a tree, which a frame learns sooner. Variant 0
 //     predicts by least squares with order N = 32, forgetting factor
 //     l = 0.994, ridge r = 1e-7 and a solve every K = 8 samples, in IEEE
 //     754 binary64 arithmetic with every operation rounded (no fused

@@ -148,7 +148,7 @@ func (sc *lpcScratch) encode(dst []byte, y []int32, w, lb int, lo, hi int64) []b
 		}
 	}
 	m := &sc.model
-	m.reset()
+	m.reset(0)
 	for j := 0; j < B; j++ {
 		blk := &sc.blocks[j]
 		for i := j * n / B; i < (j+1)*n/B; i++ {
@@ -202,7 +202,7 @@ func decodeLPC(p []byte, depth int, dst []int32, sc *lpcScratch) bool {
 	lo, hi := sampleRange(depth, w)
 	maxClass := depth - w
 	m := &sc.model
-	m.reset()
+	m.reset(0)
 	for j := 0; j < B; j++ {
 		blk := &sc.blocks[j]
 		for i := j * n / B; i < (j+1)*n/B; i++ {
