@@ -45,12 +45,7 @@ func encodeCascade(dst []byte, x []int32, depth, variant int, sc *cascadeScratch
 		s.residual(m, y-p)
 		c.update(y)
 	}
-	e := &sc.enc
-	e.reset()
-	for i := len(s.syms) - 1; i >= 0; i-- {
-		e.put(s.syms[i].start, s.syms[i].freq)
-	}
-	return e.appendTo(dst)
+	return s.appendTo(dst, &sc.enc)
 }
 
 // decodeCascade decodes a payload of encodeCascade into dst; false means

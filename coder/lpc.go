@@ -155,12 +155,7 @@ func (sc *lpcScratch) encode(dst []byte, y []int32, w, lb int, lo, hi int64) []b
 			s.residual(m, int64(y[i])-lpcPredict(y, i, blk, lo, hi))
 		}
 	}
-	e := &sc.enc
-	e.reset()
-	for i := len(s.syms) - 1; i >= 0; i-- {
-		e.put(s.syms[i].start, s.syms[i].freq)
-	}
-	return e.appendTo(dst)
+	return s.appendTo(dst, &sc.enc)
 }
 
 // decodeLPC decodes a payload of encodeLPC into dst; false means corrupt.

@@ -182,21 +182,24 @@ func FuzzLPCDecode(f *testing.F) {
 	})
 }
 
-// TestLPCStream: the writer picks lpc for speech and round-trips the
-// fixtures with it forced, through the stream format.
+// TestLPCStream: every fixture (multi-channel and every depth included)
+// round-trips through the stream format with the lpc coder forced, and
+// with the cascade coder forced.
 func TestLPCStream(t *testing.T) {
-	for _, name := range fixtureNames {
-		in := fixture(name)
-		var buf bytes.Buffer
-		if _, err := Encode(&buf, nil, in, forceCoder(CoderLPC), WithFrameLen(900)); err != nil {
-			t.Fatal(err)
-		}
-		out, err := Decode(bytes.NewReader(buf.Bytes()), nil)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if ok, why := equalPCM(in, out); !ok {
-			t.Fatalf("%s: %s", name, why)
+	for _, k := range []Kind{CoderLPC, CoderCascade} {
+		for _, name := range fixtureNames {
+			in := fixture(name)
+			var buf bytes.Buffer
+			if _, err := Encode(&buf, nil, in, forceCoder(k), WithFrameLen(900)); err != nil {
+				t.Fatal(err)
+			}
+			out, err := Decode(bytes.NewReader(buf.Bytes()), nil)
+			if err != nil {
+				t.Fatalf("%s %s: %v", k, name, err)
+			}
+			if ok, why := equalPCM(in, out); !ok {
+				t.Fatalf("%s %s: %s", k, name, why)
+			}
 		}
 	}
 }

@@ -105,6 +105,17 @@ func (s *symSink) reset(costOnly bool) {
 	s.costOnly = costOnly
 }
 
+// appendTo rANS-codes the collected symbols with e (symbols go in in
+// reverse, so the decoder reads them in order) and appends the payload to
+// dst.
+func (s *symSink) appendTo(dst []byte, e *ransEncoder) []byte {
+	e.reset()
+	for i := len(s.syms) - 1; i >= 0; i-- {
+		e.put(s.syms[i].start, s.syms[i].freq)
+	}
+	return e.appendTo(dst)
+}
+
 // bit codes one bit with the model p and updates it.
 func (s *symSink) bit(p *prob2, b uint32) {
 	p0 := p.p0()
