@@ -35,6 +35,7 @@ func configs() []codecConfig {
 		{"auto-neighbour65536", neighbourCDF{neighbourModel{500, cdfBranching, 1}}, nil},
 		{"rice", nil, []Option{forceCoder(CoderFixedRice), WithFrameLen(333)}},
 		{"verbatim", nil, []Option{forceCoder(CoderVerbatim), WithFrameLen(512)}},
+		{"cascade", nil, []Option{forceCoder(CoderCascade), WithFrameLen(700)}},
 	}
 }
 

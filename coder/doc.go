@@ -82,15 +82,21 @@
 //     block of the frame) with the residuals coded by an adaptive,
 //     integer-only model in rANS. The encoder picks the blocks, windows,
 //     orders and precisions by estimated cost (floating point); the
-//     decoder uses only integers.
+//     decoder uses only integers;
+//   - cascade (version 4 on): backward-adaptive prediction that the
+//     decoder repeats sample by sample (today one stage: least squares
+//     over the last 32 samples, re-solved every 8), with the residuals
+//     coded by the lpc coder's model with coarser contexts. Nothing is transmitted but a
+//     variant number; the arithmetic is float64 with every operation
+//     rounded on its own, so every machine computes the same bits.
 //
-// # Stream format (version 3; version 2 differs only in the coding order)
+// # Stream format (version 4; version 3 lacks the cascade coder, version 2 also differs in the coding order)
 //
 // All integers are little-endian. The header (73 bytes):
 //
 //	offset size field
 //	0      4    magic "ARDM"
-//	4      1    version (3; readers also accept 2)
+//	4      1    version (4; readers also accept 2 and 3)
 //	5      32   model content hash (Predictor.Hash); all zero: no model
 //	37     4    sample rate, Hz (1..2^30)
 //	41     1    channels (1..8)
@@ -110,7 +116,8 @@
 //	4      n, samples per channel in this frame (1..frame length; only the
 //	       last frame may be shorter)
 //	5*C    per channel: coder (1 byte: 0 constant, 1 verbatim,
-//	       2 fixed-rice, 3 model, 4 lpc), payload length (4 bytes, at most
+//	       2 fixed-rice, 3 model, 4 lpc, 5 cascade (not in versions 2
+//	       and 3)), payload length (4 bytes, at most
 //	       2*n*ceil(depth/8)+64)
 //	4      CRC-32C of the frame's decoded PCM (see below)
 //	4      CRC-32C of this record's bytes so far
@@ -180,6 +187,32 @@
 //     [f0, 2^31)). Then k = min(k+1, 7) and with r = min(k, 4) for F and
 //     min(k, 7) for S, an estimate E moves E += (65535-E)>>r after a zero
 //     and E -= E>>r after a one. Every model starts afresh in each frame.
+//   - cascade: a rANS stream laid out as lpc's, with the same raw fields
+//     and adaptive bits: wasted bits w (5 bits, w < depth; y = x>>w),
+//     the variant v (3 bits; only v = 0 exists, larger is corrupt), then
+//     the n residuals e_i = y_i - pred_i, each coded as an lpc residual
+//     (the same model, starting afresh in each frame) except that the
+//     class context is min(bits.Len(M), 38) >> 3: eight octaves of the
+//     running mean share a tree, which a frame learns sooner. Variant 0
+//     predicts by least squares with order N = 32, forgetting factor
+//     l = 0.994, ridge r = 1e-7 and a solve every K = 8 samples, in IEEE
+//     754 binary64 arithmetic with every operation rounded (no fused
+//     multiply-add), in this order. The state, all zero at the frame's
+//     start: weights w_1..w_N, a covariance R (N x N, upper triangle),
+//     a vector b and the history h_j = y_(i-j) (0 before the frame).
+//     pred_i is p = sum_j w_j*h_j, summed as s0 = the terms of odd j and
+//     s1 = those of even j, each in increasing j, then s0+s1; NaN becomes
+//     0, and p is clamped to the range of (depth-w)-bit samples and
+//     rounded as floor(p+0.5). After y_i, with c = 1-l and g_j = c*h_j:
+//     for j <= k, R_jk = l*R_jk + g_j*h_k and b_j = l*b_j + g_j*y_i;
+//     then y_i joins the history, and after every K-th sample of the
+//     frame w is solved from (R + d I) w = b, d = r*trace(R)/N + 1e-9,
+//     by Cholesky: for rows i = 1..N and columns j = 1..i, s = R_ji
+//     (+ d if i = j) minus L_ik*L_jk for k = 1..j-1 in order; L_ii =
+//     sqrt(s), and if s is not > 0 the solve stops and w is kept; L_ij =
+//     s/L_jj. Then forward substitution (u_i = (b_i - sum_(k<i)
+//     L_ik*u_k)/L_ii) and back substitution (w_i = (u_i - sum_(k>i)
+//     L_ki*w_k)/L_ii, i = N..1), sums in increasing k.
 //
 // # Errors
 //

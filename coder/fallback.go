@@ -115,6 +115,7 @@ type riceScratch struct {
 	sum []uint64
 	bw  bitWriter
 	lpc lpcScratch
+	csc cascadeScratch
 }
 
 // encodeFixedRice codes x with the best fixed polynomial predictor (order

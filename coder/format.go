@@ -12,9 +12,10 @@ import (
 )
 
 // Version is the stream version this package writes. It reads it and
-// every version from MinVersion up (they differ only in the coding order;
-// see codingOrder).
-const Version = 3
+// every version from MinVersion up: version 2 differs from 3 in the coding
+// order (see codingOrder), version 3 from 4 only in lacking the cascade
+// coder (Kind 5).
+const Version = 4
 
 // MinVersion is the oldest stream version this package reads.
 const MinVersion = 2
@@ -46,7 +47,8 @@ const (
 	CoderFixedRice Kind = 2 // fixed polynomial predictor + Rice codes
 	CoderModel     Kind = 3 // the model's probabilities + rANS
 	CoderLPC       Kind = 4 // linear prediction + adaptive rANS residuals
-	NumCoders           = 5
+	CoderCascade   Kind = 5 // backward-adaptive OLS/LMS cascade + adaptive rANS residuals (version 4)
+	NumCoders           = 6
 )
 
 func (k Kind) String() string {
@@ -61,6 +63,8 @@ func (k Kind) String() string {
 		return "model"
 	case CoderLPC:
 		return "lpc"
+	case CoderCascade:
+		return "cascade"
 	}
 	return fmt.Sprintf("coder(%d)", uint8(k))
 }
@@ -268,8 +272,8 @@ func parseFrameHead(b []byte, h *Header, fh *frameHead) string {
 	for c := 0; c < ch; c++ {
 		k := Kind(b[5+5*c])
 		size := int(le.Uint32(b[6+5*c:]))
-		if k >= NumCoders {
-			return fmt.Sprintf("unknown coder %d", k)
+		if k >= NumCoders || (k == CoderCascade && h.Version < 4) {
+			return fmt.Sprintf("unknown coder %d in a version %d stream", k, h.Version)
 		}
 		if size > maxPayload(fh.n, h.Format.BitDepth) {
 			return fmt.Sprintf("payload of %d bytes for %d samples", size, fh.n)

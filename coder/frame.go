@@ -24,6 +24,9 @@ func (c *frameCodec) encodeChannel(dst []byte, x []int32, frame int64, ch int, f
 	if force == int(CoderVerbatim) {
 		return CoderVerbatim, encodeVerbatim(dst, x, c.depth), nil
 	}
+	if force == int(CoderCascade) {
+		return CoderCascade, encodeCascade(dst, x, c.depth, 0, &sc.rice.csc), nil
+	}
 	kind := CoderFixedRice
 	if force != int(CoderLPC) {
 		dst = encodeFixedRice(dst, x, c.depth, &sc.rice)
@@ -36,6 +39,16 @@ func (c *frameCodec) encodeChannel(dst []byte, x []int32, frame int64, ch int, f
 			kind, dst = CoderLPC, append(lp[:base], lp[len(dst):]...)
 		} else {
 			dst = lp[:len(dst)]
+		}
+	}
+	if force < 0 {
+		// Likewise the cascade coding.
+		prev := len(dst) - base
+		cp := encodeCascade(dst, x, c.depth, 0, &sc.rice.csc)
+		if len(cp)-len(dst) < prev {
+			kind, dst = CoderCascade, append(cp[:base], cp[len(dst):]...)
+		} else {
+			dst = cp[:len(dst)]
 		}
 	}
 	if verb := len(x) * bytesPerSample(c.depth); len(dst)-base >= verb && force < 0 {
@@ -68,6 +81,8 @@ func (c *frameCodec) decodeChannel(kind Kind, p []byte, frame int64, ch int, dst
 		return decodeFixedRice(p, c.depth, dst), nil
 	case CoderLPC:
 		return decodeLPC(p, c.depth, dst, &sc.rice.lpc), nil
+	case CoderCascade:
+		return decodeCascade(p, c.depth, dst, &sc.rice.csc), nil
 	case CoderModel:
 		if c.m == nil {
 			return false, nil // a stream without a model has no model frames

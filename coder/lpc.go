@@ -148,19 +148,14 @@ func (sc *lpcScratch) encode(dst []byte, y []int32, w, lb int, lo, hi int64) []b
 		}
 	}
 	m := &sc.model
-	m.reset()
+	m.reset(0)
 	for j := 0; j < B; j++ {
 		blk := &sc.blocks[j]
 		for i := j * n / B; i < (j+1)*n/B; i++ {
 			s.residual(m, int64(y[i])-lpcPredict(y, i, blk, lo, hi))
 		}
 	}
-	e := &sc.enc
-	e.reset()
-	for i := len(s.syms) - 1; i >= 0; i-- {
-		e.put(s.syms[i].start, s.syms[i].freq)
-	}
-	return e.appendTo(dst)
+	return s.appendTo(dst, &sc.enc)
 }
 
 // decodeLPC decodes a payload of encodeLPC into dst; false means corrupt.
@@ -202,7 +197,7 @@ func decodeLPC(p []byte, depth int, dst []int32, sc *lpcScratch) bool {
 	lo, hi := sampleRange(depth, w)
 	maxClass := depth - w
 	m := &sc.model
-	m.reset()
+	m.reset(0)
 	for j := 0; j < B; j++ {
 		blk := &sc.blocks[j]
 		for i := j * n / B; i < (j+1)*n/B; i++ {

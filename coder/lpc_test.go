@@ -182,28 +182,32 @@ func FuzzLPCDecode(f *testing.F) {
 	})
 }
 
-// TestLPCStream: the writer picks lpc for speech and round-trips the
-// fixtures with it forced, through the stream format.
+// TestLPCStream: every fixture (multi-channel and every depth included)
+// round-trips through the stream format with the lpc coder forced, and
+// with the cascade coder forced.
 func TestLPCStream(t *testing.T) {
-	for _, name := range fixtureNames {
-		in := fixture(name)
-		var buf bytes.Buffer
-		if _, err := Encode(&buf, nil, in, forceCoder(CoderLPC), WithFrameLen(900)); err != nil {
-			t.Fatal(err)
-		}
-		out, err := Decode(bytes.NewReader(buf.Bytes()), nil)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if ok, why := equalPCM(in, out); !ok {
-			t.Fatalf("%s: %s", name, why)
+	for _, k := range []Kind{CoderLPC, CoderCascade} {
+		for _, name := range fixtureNames {
+			in := fixture(name)
+			var buf bytes.Buffer
+			if _, err := Encode(&buf, nil, in, forceCoder(k), WithFrameLen(900)); err != nil {
+				t.Fatal(err)
+			}
+			out, err := Decode(bytes.NewReader(buf.Bytes()), nil)
+			if err != nil {
+				t.Fatalf("%s %s: %v", k, name, err)
+			}
+			if ok, why := equalPCM(in, out); !ok {
+				t.Fatalf("%s %s: %s", k, name, why)
+			}
 		}
 	}
 }
 
-// TestLPCSC09 reports the bits/sample of the lpc coder alone and of the
-// automatic fallback choice on the real dev clips, and checks that lpc
-// beats the fixed predictors there.
+// TestLPCSC09 reports the bits/sample of the lpc and cascade coders alone
+// and of the automatic fallback choice on the real dev clips, and checks
+// that lpc beats the fixed predictors there, the cascade lpc, and the
+// choice both.
 func TestLPCSC09(t *testing.T) {
 	clips := readWAVDir(t, sc09Dev)
 	if len(clips) == 0 {
@@ -213,7 +217,8 @@ func TestLPCSC09(t *testing.T) {
 	for _, cfg := range []struct {
 		name string
 		opts []Option
-	}{{"fixed-rice", []Option{forceCoder(CoderFixedRice)}}, {"lpc", []Option{forceCoder(CoderLPC)}}, {"auto", nil}} {
+	}{{"fixed-rice", []Option{forceCoder(CoderFixedRice)}}, {"lpc", []Option{forceCoder(CoderLPC)}},
+		{"cascade", []Option{forceCoder(CoderCascade)}}, {"auto", nil}} {
 		var bits, samples float64
 		start := time.Now()
 		for _, clip := range clips {
@@ -235,8 +240,8 @@ func TestLPCSC09(t *testing.T) {
 		res[cfg.name] = bits / samples
 		t.Logf("%s: %.4f bits/sample, round trip %.0fx real time", cfg.name, bits/samples, samples/16000/time.Since(start).Seconds())
 	}
-	if res["lpc"] >= res["fixed-rice"] || res["auto"] > res["lpc"] {
-		t.Errorf("lpc %.4f, fixed-rice %.4f, auto %.4f", res["lpc"], res["fixed-rice"], res["auto"])
+	if res["lpc"] >= res["fixed-rice"] || res["cascade"] >= res["lpc"] || res["auto"] > res["cascade"] {
+		t.Errorf("lpc %.4f, fixed-rice %.4f, cascade %.4f, auto %.4f", res["lpc"], res["fixed-rice"], res["cascade"], res["auto"])
 	}
 }
 

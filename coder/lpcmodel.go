@@ -57,12 +57,15 @@ func (p *prob2) update(bit uint32) {
 // resModel is the state of the residual model of one frame.
 type resModel struct {
 	mean  uint64 // running mean of |e|, 4 fraction bits
+	shift uint   // octaves of the mean merged into a context: 2^shift
 	class [lpcContexts][1 << lpcClassBits]prob2
 	mant  [lpcMaxClass + 1][1 << lpcMantBits]prob2
 }
 
-func (m *resModel) reset() {
-	m.mean = 0
+// reset starts the model afresh with contexts of 2^shift octaves of the
+// mean each (0: the lpc coder's one octave per context).
+func (m *resModel) reset(shift uint) {
+	m.mean, m.shift = 0, shift
 	half := prob2{lpcProbHalf, lpcProbHalf, 0}
 	for c := range m.class {
 		for i := range m.class[c] {
@@ -82,7 +85,7 @@ func (m *resModel) context() int {
 		return 0
 	}
 	l := bits.Len64(m.mean)
-	return min(l, lpcContexts-1)
+	return min(l, lpcContexts-1) >> m.shift
 }
 
 func (m *resModel) adapt(mag uint64) {
@@ -100,6 +103,17 @@ func (s *symSink) reset(costOnly bool) {
 	s.syms = s.syms[:0]
 	s.cost = 0
 	s.costOnly = costOnly
+}
+
+// appendTo rANS-codes the collected symbols with e (symbols go in in
+// reverse, so the decoder reads them in order) and appends the payload to
+// dst.
+func (s *symSink) appendTo(dst []byte, e *ransEncoder) []byte {
+	e.reset()
+	for i := len(s.syms) - 1; i >= 0; i-- {
+		e.put(s.syms[i].start, s.syms[i].freq)
+	}
+	return e.appendTo(dst)
 }
 
 // bit codes one bit with the model p and updates it.

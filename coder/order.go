@@ -16,7 +16,7 @@ import (
 // order depends only on the PCG algorithm, never on a library's helper.
 //
 // Version 2: a uniformly random permutation (Fisher-Yates shuffle).
-// Version 3: the stratified order of StratifiedOrder, rotated by one
+// Version 3 on: the stratified order of StratifiedOrder, rotated by one
 // bounded draw in [0, n).
 func codingOrder(version int, seed uint64, frame int64, channel, stage int, dst []int) {
 	src := rand.NewPCG(seed, uint64(frame)<<16|uint64(channel&0xff)<<8|uint64(stage&0xff))

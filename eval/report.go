@@ -41,7 +41,7 @@ type Coded struct {
 	// sample.
 	Exact bool `json:"exact"`
 	// Coders counts the channel-frames stored by each coder ("model",
-	// or a classic coder: "lpc", "fixed-rice", "verbatim", "constant").
+	// or a classic coder: "cascade", "lpc", "fixed-rice", "verbatim", "constant").
 	Coders map[string]int64 `json:"coders,omitempty"`
 }
 

@@ -33,7 +33,7 @@ type compressOptions struct {
 func (o *compressOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
-	f.BoolVar(&o.NoModel, "no-model", false, "use only the model-free coders (LPC, fixed predictor + Rice, verbatim, constant)")
+	f.BoolVar(&o.NoModel, "no-model", false, "use only the model-free coders (adaptive least-squares cascade, LPC, fixed predictor + Rice, verbatim, constant)")
 	f.BoolVar(&o.ModelOnly, "model-only", false, "code every frame with the model, even where a classic coder is smaller (to time the model's worst case, or measure the model alone)")
 	budgetFlag(cmd, &o.Budget, "network calls per frame and channel over all stages (0: one per position, slowest)")
 	f.StringVarP(&o.Out, "output", "o", "", `output file ("-" for stdout; default IN with .ardm)`)
@@ -71,8 +71,8 @@ func newCompressCmd(gopts *globalOptions) *cobra.Command {
 		Long: `compress codes each WAV file (integer PCM, 8/16/24/32-bit, 1 to 8 channels,
 any rate and length; a FLAC file is read as the WAV it decodes to) losslessly into an .ardm stream: the model's
 probabilities drive an rANS coder, and a frame the model would code worse
-than a classic coder (LPC with an adaptive residual model, fixed predictor
-+ Rice, constant, raw PCM) is stored with that coder, so no file grows by
+than a classic coder (backward-adaptive least squares or LPC with an
+adaptive residual model, fixed predictor + Rice, constant, raw PCM) is stored with that coder, so no file grows by
 more than a few bytes per frame over its best classic coding.
 --budget sets the network calls per frame (default: the model's, 12 per
 stage): more calls, smaller model-coded frames, proportionally slower

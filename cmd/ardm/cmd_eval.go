@@ -114,8 +114,9 @@ func newEvalCmd(gopts *globalOptions) *cobra.Command {
     written, decoded again and checked sample for sample, with the
     coding overhead and the encode/decode speed;
   - "ardm classic (no model)": the same files coded by ardm's classic
-    coders alone (LPC with an adaptive residual model, fixed predictors
-    with Rice codes; what every frame falls back to), decoded and checked
+    coders alone (backward-adaptive least squares and LPC with an
+    adaptive residual model, fixed predictors with Rice codes; what every
+    frame falls back to), decoded and checked
     too, with its speed - also with --no-model;
   - flac -8 and wavpack -hhx6 on the same files in the same run (when
     installed), each file's size including headers, round trip checked,
