@@ -14,7 +14,8 @@ import (
 // bytes, and a PCM it returns must survive Encode and Decode exactly.
 func FuzzRead(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.wav"))
-	for _, name := range files {
+	flacs, _ := filepath.Glob(filepath.Join("testdata", "*.flac"))
+	for _, name := range append(files, flacs...) {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -33,7 +34,9 @@ func FuzzRead(f *testing.F) {
 		if len(p.Data) != p.Channels || p.Channels < 1 {
 			t.Fatalf("%d slices for %d channels", len(p.Data), p.Channels)
 		}
-		if p.Frames()*p.Channels*p.BitDepth/8 > len(b) {
+		// A WAV holds its samples raw; FLAC compresses (a constant
+		// subframe codes thousands of samples in a few bytes).
+		if SniffContainer(b) == ContainerWAV && p.Frames()*p.Channels*p.BitDepth/8 > len(b) {
 			t.Fatalf("%d frames x %d channels from %d bytes", p.Frames(), p.Channels, len(b))
 		}
 		lo, hi := sampleRange(p.BitDepth)
