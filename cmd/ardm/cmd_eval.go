@@ -28,6 +28,7 @@ type evalOptions struct {
 	MaxCalls  int
 	NoCode    bool
 	NoVerify  bool
+	Upscale   evalUpscaleOptions
 
 	budgets []eval.Budget // --budgets, "default" resolved by runEval
 	codecs  []string
@@ -46,6 +47,7 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.MaxCalls, "max-calls", 4096, "skip a budget on a file that needs more network calls than this (0: no limit)")
 	f.BoolVar(&o.NoCode, "no-code", false, "measure the bounds but do not really encode and decode (neither with the model nor with the classic coders)")
 	f.BoolVar(&o.NoVerify, "no-verify", false, "do not decode the baselines' files to check their round trip")
+	o.Upscale.AddFlags(cmd)
 }
 
 // validate checks the flags and --budgets (whose "default" runEval
@@ -59,6 +61,9 @@ func (o *evalOptions) validate() error {
 	}
 	if o.Draws < 0 || o.Limit < 0 || o.MaxCalls < 0 {
 		return usageErr("--draws, --limit and --max-calls must be >= 0")
+	}
+	if err := o.Upscale.validate(o.NoModel); err != nil {
+		return err
 	}
 	if _, err := parseEvalBudgets(o.Budgets, -1); err != nil {
 		return err
@@ -155,6 +160,9 @@ Example:
 }
 
 func runEval(ctx context.Context, opts evalOptions, gopts globalOptions, args []string) error {
+	if opts.Upscale.Bits != 0 {
+		return runEvalUpscale(ctx, opts, gopts)
+	}
 	var m *ardm.Model
 	if !opts.NoModel {
 		var err error
