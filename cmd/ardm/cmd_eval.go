@@ -141,7 +141,16 @@ bits against budget, codec comparison, per-file scatter). Files that
 cannot be read are reported and make the exit status 3; a stream that does
 not decode bit-exact makes it 4.
 
+With --upscale BITS it measures upscaling instead: every file is reduced to
+its top BITS bits (1..15) and filled back by ardm upscale (--upscale-fill,
+--upscale-draws) and by the baselines (zero, middle of the bin, mid-bin
+smoothed at 6 kHz and clamped to the bin); it reports the SNR of each per
+file, pooled over the files' energies and the per-file median, and the
+model's wins and losses against the middle of the bin (--report DIR:
+upscale.md, upscale.json and upscale_snr.png).
+
 Example:
+  ardm eval --data ../shared/data/sc09-real-dev --upscale 8 --limit 5
   ardm eval --data ../shared/data/sc09-real-dev --model sc09.ardmm \
       --budgets 50,400,full --report report/
   ardm eval --data ../shared/data/sc09-real-dev --no-model --report bench/
