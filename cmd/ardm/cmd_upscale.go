@@ -230,4 +230,4 @@ func finite(v float64) *float64 {
 
 // defaultUpscaleDraws is the default of --draws (see BENCHMARKS.md for
 // the measurement behind it).
-const defaultUpscaleDraws = 4
+const defaultUpscaleDraws = 2
