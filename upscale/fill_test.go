@@ -113,3 +113,21 @@ func TestUpscaleDeterministicAnd24Bit(t *testing.T) {
 		t.Fatal("unknown fill accepted")
 	}
 }
+
+func TestUpscaleProgressCountsEveryDraw(t *testing.T) {
+	m := testModel(2, 50)
+	coarse := make([]uint16, 120)
+	last, total := 0, 0
+	_, err := Upscale(context.Background(), m, coarse, 10, Options{Budget: 12, Draws: 3, Progress: func(d, n int) {
+		if d != last+1 {
+			t.Fatalf("progress %d after %d", d, last)
+		}
+		last, total = d, n
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last == 0 || last != total {
+		t.Fatalf("progress ended at %d of %d", last, total)
+	}
+}

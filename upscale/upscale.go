@@ -109,7 +109,19 @@ func frameLengths(n, frame int) []int {
 // model under the budget (see the package comment). The top fromBits bits
 // of every output value equal those of coarse.
 func Upscale(ctx context.Context, m *ardm.Model, coarse []uint16, fromBits int, opt Options) ([]uint16, error) {
-	est, err := upscaleChannel(ctx, ardm.NewPredictor(m), coarse, fromBits, opt, 0, nil)
+	if err := checkBits(fromBits); err != nil {
+		return nil, err
+	}
+	p := ardm.NewPredictor(m)
+	p.SetAllocation(opt.Alloc)
+	total, done := opt.draws()*totalCalls(p, frameLengths(len(coarse), p.FrameLen()), opt.Budget, fromBits), 0
+	prog := func(k int) {
+		done += k
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+	}
+	est, err := upscaleChannel(ctx, p, coarse, fromBits, opt, 0, prog)
 	if err != nil {
 		return nil, err
 	}
