@@ -39,6 +39,15 @@ type GenerateOptions struct {
 	// a sample adds the model's whole uncertainty as noise). Tables only:
 	// OA-ARDM models always sample.
 	Mean bool
+	// Expect, if not nil (length len(x)), receives for every value the
+	// model's expectation of it along the walk taken: the known top bits
+	// plus, for every generated stage, the mean digit of the distribution
+	// the digit was drawn from, at its place value. Along a sampled walk
+	// it is an unbiased estimate of the posterior mean of the value given
+	// the known bits, with less variance than the drawn value (each
+	// drawn digit is replaced by its conditional mean). OA-ARDM models
+	// give the drawn values.
+	Expect []float64
 }
 
 // stageWalk runs the policy over the stages that are not fully known.
@@ -140,21 +149,59 @@ func (p *Predictor) Generate(ctx context.Context, x []uint16, opt GenerateOption
 	for i := range x {
 		x[i] = stages.KeepTopBits(x[i], opt.KnownBits)
 	}
-	if b > maxTableBranching {
-		return p.generateOA(ctx, x, opt)
+	if opt.Expect != nil && len(opt.Expect) != len(x) {
+		return fmt.Errorf("ardm: Expect has %d values for %d", len(opt.Expect), len(x))
 	}
+	if b > maxTableBranching {
+		if err := p.generateOA(ctx, x, opt); err != nil {
+			return err
+		}
+		for i, v := range x {
+			if opt.Expect != nil {
+				opt.Expect[i] = float64(v)
+			}
+		}
+		return nil
+	}
+	if opt.Expect != nil {
+		for i, v := range x {
+			opt.Expect[i] = float64(v)
+		}
+	}
+	S := cfg.Stages()
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5a3b1e0d16175))
 	return p.stageWalk(ctx, x, opt, func(s int, pos []int, probs []float32, _ func(i, d int) bool) {
+		place := float64(uint32(1) << uint((S-s)*cfg.DigitBits()))
 		for j, i := range pos {
+			pr := probs[j*b : (j+1)*b]
 			var d int
 			if opt.Mean {
-				d = meanDigit(probs[j*b : (j+1)*b])
+				d = meanDigit(pr)
 			} else {
-				d = sampleDigit(probs[j*b:(j+1)*b], rng.Float64())
+				d = sampleDigit(pr, rng.Float64())
+			}
+			if opt.Expect != nil {
+				// The known bits of a partial stage are already in
+				// Expect: add only the mean of the digit beyond them.
+				known := float64(stages.Digit(x[i], b, s))
+				opt.Expect[i] += (digitMean(pr) - known) * place
 			}
 			x[i] = stages.SetDigit(x[i], b, s, d)
 		}
 	})
+}
+
+// digitMean is the mean digit of the distribution pr (not rounded).
+func digitMean(pr []float32) float64 {
+	var sum, m float64
+	for d, v := range pr {
+		sum += float64(v)
+		m += float64(d) * float64(v)
+	}
+	if !(sum > 0) {
+		return 0
+	}
+	return m / sum
 }
 
 // meanDigit is the mean of the distribution pr over digits, rounded to the

@@ -16,9 +16,16 @@ type Options struct {
 	Budget int             // network calls per frame in all (<= 0: one per position)
 	Alloc  ardm.Allocation // split of the budget across stages
 	Seed   uint64
-	// Mean fills each digit with the mean of the model's distribution
-	// instead of a sample (ardm.GenerateOptions.Mean).
-	Mean bool
+	// Fill is how the missing bits are chosen (the zero value is
+	// Expect, the minimum-error estimate).
+	Fill Method
+	// Draws is the number of seeded walks averaged by Expect (<= 0: 1);
+	// the other methods take one.
+	Draws int
+	// ToBits is the depth of UpscalePCM's output: 16 (0 means 16) or 24,
+	// which keeps 8 fraction bits of the Expect estimate (the other
+	// methods give whole 16-bit values, shifted).
+	ToBits int
 	// Progress, if set, is called after every network call with the
 	// number of calls done and the calls in all.
 	Progress func(done, total int)
@@ -30,6 +37,41 @@ func frameSeed(seed uint64, c, f int) uint64 {
 	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
 	z = (z ^ z>>27) * 0x94d049bb133111eb
 	return z ^ z>>31
+}
+
+// Method names how Upscale fills the missing bits.
+type Method int
+
+const (
+	// Expect is the model's expectation of every value given the known
+	// bits, averaged over Options.Draws seeded walks: the estimate with
+	// the least squared error under the model.
+	Expect Method = iota
+	// Sample is one draw from the model: a plausible signal, with the
+	// model's uncertainty as noise.
+	Sample
+	// Mode takes the rounded mean of every digit's distribution in turn
+	// (with b = 2, the likelier bit).
+	Mode
+)
+
+// ParseMethod parses "expect", "sample" or "mode".
+func ParseMethod(s string) (Method, error) {
+	for m, name := range methodNames {
+		if s == name {
+			return Method(m), nil
+		}
+	}
+	return 0, fmt.Errorf("upscale: fill %q: want expect, sample or mode", s)
+}
+
+var methodNames = []string{"expect", "sample", "mode"}
+
+func (m Method) String() string {
+	if int(m) < len(methodNames) {
+		return methodNames[m]
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
 }
 
 // checkBits validates fromBits.
@@ -67,19 +109,81 @@ func frameLengths(n, frame int) []int {
 // model under the budget (see the package comment). The top fromBits bits
 // of every output value equal those of coarse.
 func Upscale(ctx context.Context, m *ardm.Model, coarse []uint16, fromBits int, opt Options) ([]uint16, error) {
-	return upscaleChannel(ctx, ardm.NewPredictor(m), coarse, fromBits, opt, 0, nil)
-}
-
-func upscaleChannel(ctx context.Context, p *ardm.Predictor, coarse []uint16, fromBits int, opt Options, ch int, prog func(int)) ([]uint16, error) {
-	out := make([]uint16, len(coarse))
-	copy(out, coarse)
-	err := eachFrame(p, len(out), fromBits, opt, ch, prog, func(a, b int, g ardm.GenerateOptions) error {
-		return p.Generate(ctx, out[a:b], g)
-	})
+	if err := checkBits(fromBits); err != nil {
+		return nil, err
+	}
+	p := ardm.NewPredictor(m)
+	p.SetAllocation(opt.Alloc)
+	total, done := opt.draws()*totalCalls(p, frameLengths(len(coarse), p.FrameLen()), opt.Budget, fromBits), 0
+	prog := func(k int) {
+		done += k
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+	}
+	est, err := upscaleChannel(ctx, p, coarse, fromBits, opt, 0, prog)
 	if err != nil {
 		return nil, err
 	}
+	out := make([]uint16, len(est))
+	for i, e := range est {
+		out[i] = uint16(quantize(e, coarse[i], fromBits, 0))
+	}
 	return out, nil
+}
+
+// draws is the number of walks per frame.
+func (o Options) draws() int {
+	if o.Fill == Expect && o.Draws > 1 {
+		return o.Draws
+	}
+	return 1
+}
+
+// upscaleChannel returns the estimate of every value of a channel (whole
+// values for Sample and Mode).
+func upscaleChannel(ctx context.Context, p *ardm.Predictor, coarse []uint16, fromBits int, opt Options, ch int, prog func(int)) ([]float64, error) {
+	est := make([]float64, len(coarse))
+	x := make([]uint16, len(coarse))
+	K := opt.draws()
+	for k := 0; k < K; k++ {
+		o := opt
+		if k > 0 {
+			o.Seed = frameSeed(opt.Seed, -1, k)
+		}
+		copy(x, coarse)
+		err := eachFrame(p, len(x), fromBits, o, ch, prog, func(a, b int, g ardm.GenerateOptions) error {
+			g.Mean = opt.Fill == Mode
+			if opt.Fill == Expect {
+				g.Expect = make([]float64, b-a)
+			}
+			if err := p.Generate(ctx, x[a:b], g); err != nil {
+				return err
+			}
+			for i := a; i < b; i++ {
+				v := float64(x[i])
+				if g.Expect != nil {
+					v = g.Expect[i-a]
+				}
+				est[i] += v / float64(K)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return est, nil
+}
+
+// quantize rounds the estimate e of a value whose top fromBits bits are
+// those of coarse to a whole value with frac extra fraction bits, kept in
+// the bin of coarse.
+func quantize(e float64, coarse uint16, fromBits, frac int) int64 {
+	lo := int64(stages.KeepTopBits(coarse, fromBits)) << uint(frac)
+	hi := lo + int64(1)<<uint(16-fromBits+frac) - 1
+	v := int64(math.Floor(e*float64(int64(1)<<uint(frac)) + 0.5))
+	return max(lo, min(hi, v))
 }
 
 // eachFrame walks the frames [a, b) of a channel of n samples, calling do
@@ -95,7 +199,7 @@ func eachFrame(p *ardm.Predictor, n, fromBits int, opt Options, ch int, prog fun
 	done := 0
 	total := totalCalls(p, frameLengths(n, frame), opt.Budget, fromBits)
 	for f, a := 0, 0; a < n; f, a = f+1, a+frame {
-		g := ardm.GenerateOptions{Budget: opt.Budget, Alloc: opt.Alloc, Seed: frameSeed(opt.Seed, ch, f), KnownBits: fromBits, Mean: opt.Mean}
+		g := ardm.GenerateOptions{Budget: opt.Budget, Alloc: opt.Alloc, Seed: frameSeed(opt.Seed, ch, f), KnownBits: fromBits}
 		g.Progress = func(int, int) {
 			done++
 			if prog != nil {
@@ -165,26 +269,34 @@ func KnownBits(p *audio.PCM) int {
 }
 
 // UpscalePCM upscales every channel of p (any bit depth; only the top
-// fromBits bits at 16 bits are used) to 16-bit audio.
+// fromBits bits at 16 bits are used) to audio of opt.ToBits (16 or 24).
 func UpscalePCM(ctx context.Context, m *ardm.Model, p *audio.PCM, fromBits int, opt Options) (*audio.PCM, error) {
 	if err := checkBits(fromBits); err != nil {
 		return nil, err
 	}
+	to := opt.ToBits
+	if to == 0 {
+		to = 16
+	}
+	if to != 16 && to != 24 {
+		return nil, fmt.Errorf("upscale: to-bits %d: want 16 or 24", opt.ToBits)
+	}
+	frac := to - 16
 	pred, prog := prepare(m, p, fromBits, opt)
 	out := &audio.PCM{Format: p.Format, Data: make([][]int32, len(p.Data))}
-	out.BitDepth = 16
+	out.BitDepth = to
 	for c := range p.Data {
 		x := toUnsigned16(p, c)
 		for i := range x {
 			x[i] = stages.KeepTopBits(x[i], fromBits)
 		}
-		y, err := upscaleChannel(ctx, pred, x, fromBits, opt, c, prog)
+		est, err := upscaleChannel(ctx, pred, x, fromBits, opt, c, prog)
 		if err != nil {
 			return nil, err
 		}
-		out.Data[c] = make([]int32, len(y))
-		for i, v := range y {
-			out.Data[c][i] = audio.FromUnsigned16(v)
+		out.Data[c] = make([]int32, len(est))
+		for i, e := range est {
+			out.Data[c][i] = int32(quantize(e, x[i], fromBits, frac) - int64(32768)<<uint(frac))
 		}
 	}
 	return out, nil
@@ -219,7 +331,7 @@ func prepare(m *ardm.Model, p *audio.PCM, fromBits int, opt Options) (*ardm.Pred
 	for range p.Data {
 		lengths = append(lengths, frameLengths(p.Frames(), pred.FrameLen())...)
 	}
-	total, done := totalCalls(pred, lengths, opt.Budget, fromBits), 0
+	total, done := opt.draws()*totalCalls(pred, lengths, opt.Budget, fromBits), 0
 	return pred, func(k int) {
 		done += k
 		if opt.Progress != nil {
@@ -236,6 +348,9 @@ const (
 	ZeroFill Fill = iota
 	// MidFill puts every sample in the middle of its coarse bin.
 	MidFill
+	// SmoothFill low-passes the mid-bin signal at 6 kHz (a windowed-sinc
+	// filter) and clamps every sample to its bin.
+	SmoothFill
 )
 
 // Baseline returns p at 16 bits with its top fromBits bits kept and the
@@ -247,14 +362,54 @@ func Baseline(p *audio.PCM, fromBits int, f Fill) *audio.PCM {
 	if f == MidFill && fromBits < 16 {
 		mid = 1 << uint(15-fromBits)
 	}
+	if f == SmoothFill && fromBits < 16 {
+		mid = 1 << uint(15-fromBits)
+	}
 	for c := range p.Data {
 		x := toUnsigned16(p, c)
 		out.Data[c] = make([]int32, len(x))
 		for i, v := range x {
-			out.Data[c][i] = audio.FromUnsigned16(stages.KeepTopBits(v, fromBits) | mid)
+			x[i] = stages.KeepTopBits(v, fromBits) | mid
+			out.Data[c][i] = audio.FromUnsigned16(x[i])
+		}
+		if f == SmoothFill && fromBits < 16 {
+			smooth(out.Data[c], x, fromBits, 6000/float64(max(1, p.SampleRate)))
 		}
 	}
 	return out
+}
+
+// smooth low-passes the mid-bin values x (unsigned) at the normalised
+// cutoff fc (cycles per sample) with a 31-tap Hamming-windowed sinc and
+// writes them, clamped to their bins, into out (signed).
+func smooth(out []int32, x []uint16, fromBits int, fc float64) {
+	if fc >= 0.5 {
+		return
+	}
+	const half = 15
+	var h [2*half + 1]float64
+	sum := 0.0
+	for k := -half; k <= half; k++ {
+		v := 2 * fc
+		if k != 0 {
+			v = math.Sin(2*math.Pi*fc*float64(k)) / (math.Pi * float64(k))
+		}
+		v *= 0.54 + 0.46*math.Cos(math.Pi*float64(k)/half)
+		h[k+half] = v
+		sum += v
+	}
+	w := 16 - fromBits
+	for i := range x {
+		acc := 0.0
+		for k := -half; k <= half; k++ {
+			j := min(max(i+k, 0), len(x)-1)
+			acc += float64(float64(x[j]) * h[k+half])
+		}
+		v := math.Floor(acc/sum + 0.5)
+		lo := float64(stages.KeepTopBits(x[i], fromBits))
+		v = max(lo, min(lo+float64(int(1)<<uint(w)-1), v))
+		out[i] = audio.FromUnsigned16(uint16(v))
+	}
 }
 
 // SNR returns the signal-to-noise ratio of x against the reference ref in

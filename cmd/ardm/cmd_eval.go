@@ -28,6 +28,7 @@ type evalOptions struct {
 	MaxCalls  int
 	NoCode    bool
 	NoVerify  bool
+	Upscale   evalUpscaleOptions
 
 	budgets []eval.Budget // --budgets, "default" resolved by runEval
 	codecs  []string
@@ -46,6 +47,7 @@ func (o *evalOptions) AddFlags(cmd *cobra.Command) {
 	f.IntVar(&o.MaxCalls, "max-calls", 4096, "skip a budget on a file that needs more network calls than this (0: no limit)")
 	f.BoolVar(&o.NoCode, "no-code", false, "measure the bounds but do not really encode and decode (neither with the model nor with the classic coders)")
 	f.BoolVar(&o.NoVerify, "no-verify", false, "do not decode the baselines' files to check their round trip")
+	o.Upscale.AddFlags(cmd)
 }
 
 // validate checks the flags and --budgets (whose "default" runEval
@@ -59,6 +61,9 @@ func (o *evalOptions) validate() error {
 	}
 	if o.Draws < 0 || o.Limit < 0 || o.MaxCalls < 0 {
 		return usageErr("--draws, --limit and --max-calls must be >= 0")
+	}
+	if err := o.Upscale.validate(o.NoModel); err != nil {
+		return err
 	}
 	if _, err := parseEvalBudgets(o.Budgets, -1); err != nil {
 		return err
@@ -137,7 +142,16 @@ bits against budget, codec comparison, per-file scatter). Files that
 cannot be read are reported and make the exit status 3; a stream that does
 not decode bit-exact makes it 4.
 
+With --upscale BITS it measures upscaling instead: every file is reduced to
+its top BITS bits (1..15) and filled back by ardm upscale (--upscale-fill,
+--upscale-draws) and by the baselines (zero, middle of the bin, mid-bin
+smoothed at 6 kHz and clamped to the bin); it reports the SNR of each per
+file, pooled over the files' energies and the per-file median, and the
+model's wins and losses against the middle of the bin (--report DIR:
+upscale.md, upscale.json and upscale_snr.png).
+
 Example:
+  ardm eval --data ../shared/data/sc09-real-dev --upscale 8 --limit 5
   ardm eval --data ../shared/data/sc09-real-dev --model sc09.ardmm \
       --budgets 50,400,full --report report/
   ardm eval --data ../shared/data/sc09-real-dev --no-model --report bench/
@@ -156,6 +170,9 @@ Example:
 }
 
 func runEval(ctx context.Context, opts evalOptions, gopts globalOptions, args []string) error {
+	if opts.Upscale.Bits != 0 {
+		return runEvalUpscale(ctx, opts, gopts)
+	}
 	var m *ardm.Model
 	if !opts.NoModel {
 		var err error

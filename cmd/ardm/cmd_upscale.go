@@ -25,19 +25,24 @@ type upscaleOptions struct {
 	Reference string
 	Fill      string
 	Force     bool
+	Draws     int
+	ToBits    int
 	alloc     ardm.Allocation
+	fill      upscale.Method
 }
 
 func (o *upscaleOptions) AddFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.Model, "model", "m", "", "model file (default: the built-in model)")
 	forceFlag(cmd, &o.Force)
-	f.IntVar(&o.FromBits, "from-bits", 0, "known top bits of the input (default: detected: 8 for 8-bit files, the effective bits of 16-bit files)")
+	f.IntVar(&o.FromBits, "from-bits", 0, "known top bits of the input, 1..15 (default: detected: 8 for 8-bit files, the effective bits of 16-bit files)")
+	f.IntVar(&o.ToBits, "to-bits", 16, "output depth: 16, or 24 (keeps 8 fraction bits of the expect estimate)")
+	f.IntVar(&o.Draws, "draws", defaultUpscaleDraws, "seeded walks averaged by --fill expect (more: closer to the model's expectation, slower)")
 	budgetFlag(cmd, &o.Budget, "network calls per frame in all stages (0: one per position)")
 	f.StringVar(&o.Alloc, "alloc", "equal", "split of the budget across stages: equal or joint")
 	f.StringVarP(&o.Out, "output", "o", "", "output 16-bit WAV (required)")
 	f.StringVar(&o.Reference, "reference", "", "full-depth WAV to compare with: prints SNR and the bpd of the missing bits")
-	f.StringVar(&o.Fill, "fill", "mean", "how a missing digit is chosen: mean (the mean of the model's distribution: closest to the original on average) or sample (a draw from it: the model's texture, noisier)")
+	f.StringVar(&o.Fill, "fill", "expect", "how the missing bits are chosen: expect (the model's expected value: least error), sample (one draw: the model's texture, noisier) or mode (the likelier digit, stage by stage)")
 }
 
 // validate checks the flags and parses --alloc.
@@ -45,16 +50,23 @@ func (o *upscaleOptions) validate() error {
 	switch {
 	case o.Out == "":
 		return usageErr("-o is required")
-	case o.FromBits < 0 || o.FromBits > 16:
-		return usageErr("--from-bits %d out of range 0..16", o.FromBits)
+	case o.FromBits < 0 || o.FromBits > 15:
+		return usageErr("--from-bits %d out of range 1..15", o.FromBits)
+	case o.ToBits != 16 && o.ToBits != 24:
+		return usageErr("--to-bits %d: want 16 or 24", o.ToBits)
+	case o.Draws < 1:
+		return usageErr("--draws %d: want at least 1", o.Draws)
 	}
 	a, err := ardm.ParseAllocation(o.Alloc)
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	o.alloc = a
-	if o.Fill != "mean" && o.Fill != "sample" {
-		return usageErr("--fill %q: want mean or sample", o.Fill)
+	if o.Fill == "mean" { // the old name of mode
+		o.Fill = "mode"
+	}
+	if o.fill, err = upscale.ParseMethod(o.Fill); err != nil {
+		return usageErr("%v", err)
 	}
 	return nil
 }
@@ -62,16 +74,25 @@ func (o *upscaleOptions) validate() error {
 func newUpscaleCmd(gopts *globalOptions) *cobra.Command {
 	var opts upscaleOptions
 	cmd := &cobra.Command{
-		Use:   "upscale [--model M] [--from-bits 8] [--budget N] IN.wav -o OUT.wav [--reference REF.wav]",
+		Use:   "upscale [--model M] [--from-bits 8] [--fill expect] [--draws K] [--to-bits 16|24] IN.wav -o OUT.wav [--reference REF.wav]",
 		Short: "Generate the missing low bits of low-depth audio with a model",
 		Long: `upscale reads a low-depth WAV or FLAC (8-bit, 16-bit whose low bits are zero,
-or any file reduced to --from-bits) and generates the missing stages with the model
-under a budget of network calls per frame; the output is 16-bit and its top
-bits equal the input's exactly. Every channel is processed on its own.
-Each missing digit is the mean of the model's predicted distribution
-(--fill mean, the default: the best estimate of the original) or a sample
-from it (--fill sample, seeded by --seed: the model's idea of the fine
-detail, which adds its uncertainty as noise).
+or any file reduced to --from-bits 1..15) and generates the missing stages
+with the model under a budget of network calls per frame; the top bits of
+the output equal the input's exactly. Every channel is processed on its own.
+
+--fill expect (the default) writes the model's expected value of every
+sample given the known bits: along each seeded walk every generated digit
+counts with its mean under the model, and --draws such walks are averaged
+(the estimate with the least squared error; more draws cost proportionally
+more time and move it closer to the model's expectation). --fill sample
+writes one draw (the model's idea of the fine detail, with its uncertainty
+as noise); --fill mode the likelier digit stage by stage.
+
+The output is 16-bit (the estimate rounded, kept in its bin) or, with
+--to-bits 24, 24-bit: the same estimate with 8 fraction bits kept (the
+model itself only fills 16 bits; sample and mode give whole 16-bit values
+shifted up).
 
 With --reference REF.wav (the original full-depth audio) it also prints the
 SNR of the output against the reference next to the zero-fill (low bits
@@ -83,8 +104,10 @@ Output: OUT.wav (refused if it exists, unless --force; never the input or
 the reference); a summary on stdout (one JSON object with --json);
 progress on stderr.
 
-Example:
-  ardm upscale --model sc09-b16.ardmm --from-bits 8 in8.wav -o out.wav --reference orig.wav
+Examples (from the repository's root):
+  ardm upscale --from-bits 8 cmd/ardm/examples/one_03b47357_nohash_0.wav -o one8.wav \
+      --reference cmd/ardm/examples/one_03b47357_nohash_0.wav
+  ardm upscale --from-bits 12 --draws 8 --to-bits 24 cmd/ardm/examples/two_06260ae6_nohash_0.wav -o two24.wav
 
 ` + exitStatusHelp,
 		Args: cobra.ExactArgs(1),
@@ -151,7 +174,7 @@ func runUpscale(ctx context.Context, opts upscaleOptions, gopts globalOptions, a
 	if opts.Budget, err = resolveBudget(opts.Budget, m); err != nil {
 		return err
 	}
-	uo := upscale.Options{Budget: opts.Budget, Alloc: opts.alloc, Seed: gopts.Seed, Mean: opts.Fill == "mean"}
+	uo := upscale.Options{Budget: opts.Budget, Alloc: opts.alloc, Seed: gopts.Seed, Fill: opts.fill, Draws: opts.Draws, ToBits: opts.ToBits}
 	prog := gopts.newProgress("upscale", 0)
 	uo.Progress = func(done, total int) { prog.total = total; prog.Set(done, "calls") }
 	out, err := upscale.UpscalePCM(ctx, m, p, from, uo)
@@ -204,3 +227,7 @@ func finite(v float64) *float64 {
 	}
 	return &v
 }
+
+// defaultUpscaleDraws is the default of --draws (see BENCHMARKS.md for
+// the measurement behind it).
+const defaultUpscaleDraws = 2

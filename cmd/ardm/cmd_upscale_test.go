@@ -75,8 +75,8 @@ func TestUpscaleCommand(t *testing.T) {
 			}
 		}
 	}
-	if res.Fill != "mean" {
-		t.Errorf("default fill %q, want mean", res.Fill)
+	if res.Fill != "expect" {
+		t.Errorf("default fill %q, want expect", res.Fill)
 	}
 	// --fill sample draws the digits instead: another output.
 	samplePath := filepath.Join(dir, "sample.wav")
@@ -89,8 +89,27 @@ func TestUpscaleCommand(t *testing.T) {
 	if code, _, _ := runCapture(t, "upscale", inPath); code != exitUsage {
 		t.Fatalf("missing -o: exit %d, want %d", code, exitUsage)
 	}
-	if code, _, _ := runCapture(t, "upscale", "--fill", "median", inPath, "-o", samplePath); code != exitUsage {
-		t.Fatalf("--fill median: exit %d, want %d", code, exitUsage)
+	for _, bad := range [][]string{{"--fill", "median"}, {"--from-bits", "16"}, {"--to-bits", "20"}, {"--draws", "0"}} {
+		if code, _, _ := runCapture(t, append(append([]string{"upscale"}, bad...), inPath, "-o", samplePath)...); code != exitUsage {
+			t.Fatalf("%v: exit %d, want %d", bad, code, exitUsage)
+		}
+	}
+	// --to-bits 24 keeps the estimate's fraction: a 24-bit file whose top
+	// 16 bits round to the 16-bit output.
+	path24 := filepath.Join(dir, "out24.wav")
+	if code, _, stderr := runCapture(t, "upscale", "--model", model, "--budget", "20", "--to-bits", "24", inPath, "-o", path24); code != 0 {
+		t.Fatalf("--to-bits 24: exit %d: %s", code, stderr)
+	}
+	o24, err := audio.ReadFile(path24)
+	if err != nil || o24.BitDepth != 24 {
+		t.Fatalf("24-bit output: %v", err)
+	}
+	for c := range out.Data {
+		for i, v := range out.Data[c] {
+			if d := o24.Data[c][i] - v<<8; d < -128 || d > 128 {
+				t.Fatalf("channel %d sample %d: 24-bit %d, 16-bit %d", c, i, o24.Data[c][i], v)
+			}
+		}
 	}
 }
 
