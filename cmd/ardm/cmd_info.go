@@ -132,10 +132,11 @@ func openInfoInput(path string) (io.ReadSeeker, string, func() error, error) {
 		}
 		return bytes.NewReader(b), "<stdin>", func() error { return nil }, nil
 	}
-	f, err := os.Open(path)
+	rc, _, err := openInput(path)
 	if err != nil {
 		return nil, "", nil, err
 	}
+	f := rc.(*os.File)
 	return f, path, f.Close, nil
 }
 
