@@ -137,7 +137,7 @@ cannot be read are reported and make the exit status 3; a stream that does
 not decode bit-exact makes it 4.
 
 Example:
-  ardm eval --data ../shared/data/sc09-real-dev --model sc09.ardmm \
+  ardm eval --data ../shared/data/sc09-real-dev --model internal/builtin/default.ardmm \
       --budgets 50,400,full --report report/
   ardm eval --data ../shared/data/sc09-real-dev --no-model --report bench/
 

@@ -84,7 +84,7 @@ the reference); a summary on stdout (one JSON object with --json);
 progress on stderr.
 
 Example:
-  ardm upscale --model sc09-b16.ardmm --from-bits 8 in8.wav -o out.wav --reference orig.wav
+  ardm upscale --model sc09.ardmm --from-bits 8 clip.wav -o clip16.wav --reference clip.wav
 
 ` + exitStatusHelp,
 		Args: cobra.ExactArgs(1),
