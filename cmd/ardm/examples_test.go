@@ -173,7 +173,7 @@ func exampleFileExists(p string, made []string) bool {
 // cheapExamples are the commands whose examples TestExamplesRun runs as
 // written; the others (training, dataset jobs over whole folders, long
 // evals, sampling) are only checked by TestExamplesNameRealFiles.
-var cheapExamples = map[string]bool{"ardm compress": true, "ardm decompress": true, "ardm info": true, "ardm export": true, "ardm policy": true}
+var cheapExamples = map[string]bool{"ardm compress": true, "ardm decompress": true, "ardm info": true, "ardm export": true, "ardm policy": true, "ardm upscale": true}
 
 // TestExamplesRun runs the cheap help and README examples in order in a
 // temporary copy of a clone (internal/builtin and ../shared linked in), so
