@@ -20,6 +20,12 @@ import (
 	"github.com/ardm-dev/ardm/audio"
 )
 
+// FuzzReader decodes mutated streams with and without a model. The seeds
+// are cheap (small fixtures, 64- and 100-sample frames, the test-only
+// neighbour model at budget 8) so that minutes of fuzzing run hundreds of
+// thousands of inputs (BENCHMARKS.md, "Stream fuzzer"):
+//
+//	go test ./coder -run XXX -fuzz '^FuzzReader$' -fuzztime 2m -fuzzminimizetime 5s
 func FuzzReader(f *testing.F) {
 	m := neighbourModel{64, 4, 2}
 	for _, name := range []string{"sine", "stereo24-44k", "eight-bit", "silence", "one-sample"} {

@@ -5,15 +5,25 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 )
 
-// openInput opens path, or standard input for "-".
+// openInput opens path, or standard input for "-". A folder is refused
+// here, before any reader sees it, so that compress and decompress both
+// call it a usage mistake (exit 1) rather than a corrupt input.
 func openInput(path string) (io.ReadCloser, string, error) {
 	if path == "-" {
 		return io.NopCloser(os.Stdin), "<stdin>", nil
 	}
 	f, err := os.Open(path)
-	return f, path, err
+	if err != nil {
+		return nil, path, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		f.Close()
+		return nil, path, fmt.Errorf("%s is a folder; name the files in it (for example %s)", path, filepath.Join(path, "*"))
+	}
+	return f, path, nil
 }
 
 // eachInput runs do on every input of a batch command. With one input its
@@ -32,7 +42,7 @@ func eachInput(ctx context.Context, gopts globalOptions, cmd string, args []stri
 			}
 			failed++
 			last = err
-			gopts.logf("ardm: %s: %v", cmd, err)
+			gopts.logf("ardm: %s: %s", cmd, errorText(err))
 		}
 	}
 	if failed > 0 {

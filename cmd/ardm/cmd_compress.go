@@ -101,9 +101,10 @@ bits/sample, ratio against the PCM size, coders used; with --json one object
 per file.
 
 Example:
-  ardm compress clip.wav -o clip.ardm
-  ardm compress --model sc09.ardmm --budget 400 clip.wav -o clip.ardm
-  ardm compress --no-model --out-dir out/ data/*.wav --verify
+  ardm compress ../shared/data/sc09-real-dev/eight/439c84f4_nohash_1.wav -o clip.ardm
+  ardm compress --model internal/builtin/default.ardmm --budget 400 \
+      ../shared/data/sc09-real-dev/eight/439c84f4_nohash_1.wav -o clip400.ardm
+  ardm compress --no-model --out-dir out/ ../shared/data/sc09-real-dev/*/*.wav --verify
 
 ` + exitStatusHelp,
 		Args: cobra.MinimumNArgs(1),

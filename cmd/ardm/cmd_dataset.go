@@ -30,7 +30,7 @@ testing_list.txt.
   synth    SC09-style synthetic speech in the same layout
 
 Example:
-  ardm dataset prepare --in speech_commands_v0.02 --out data/sc09
+  ardm dataset prepare --in ../shared/data/sc-train --out data/sc09
   ardm dataset stats data/sc09
 
 ` + exitStatusHelp,

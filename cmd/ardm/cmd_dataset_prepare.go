@@ -134,7 +134,7 @@ give byte-identical shards. stdout gets a summary (one JSON object with
 --json); progress goes to stderr.
 
 Example:
-  ardm dataset prepare --in speech_commands_v0.02 --out data/sc09
+  ardm dataset prepare --in ../shared/data/sc-train --out data/sc09
   ardm dataset prepare --in ../shared/data/sc09-real-dev --out data/dev --split validation
   ardm dataset prepare --in ../shared/data/sc-train:3 --words all \
       --in ../shared/data/speech-misc --out data/real

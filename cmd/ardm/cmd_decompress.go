@@ -82,7 +82,8 @@ that model (--model); the error names the hash it needs. A corrupt or
 truncated stream, a checksum mismatch or the wrong model exit with status 4.
 
 Example:
-  ardm decompress --model sc09.ardmm clip.ardm -o clip.wav
+  ardm decompress clip.ardm -o clip.wav
+  ardm decompress --model internal/builtin/default.ardmm clip400.ardm -o clip400.wav
 
 ` + exitStatusHelp,
 		Args: cobra.MinimumNArgs(1),

@@ -152,7 +152,7 @@ upscale.md, upscale.json and upscale_snr.png).
 
 Example:
   ardm eval --data ../shared/data/sc09-real-dev --upscale 8 --limit 5
-  ardm eval --data ../shared/data/sc09-real-dev --model sc09.ardmm \
+  ardm eval --data ../shared/data/sc09-real-dev --model internal/builtin/default.ardmm \
       --budgets 50,400,full --report report/
   ardm eval --data ../shared/data/sc09-real-dev --no-model --report bench/
 

@@ -23,7 +23,7 @@ L_t table the budget policy needs, about a third of a training checkpoint.
 The content hash, which .ardm streams name, is the same for both files.
 
 Example:
-  ardm export --model runs/b16.ardmm -o sc09-b16.ardmm
+  ardm export --model internal/builtin/default.ardmm -o sc09.ardmm
 
 ` + exitStatusHelp,
 		Args: cobra.NoArgs,

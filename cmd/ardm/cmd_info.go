@@ -52,8 +52,9 @@ file and line ({"file":..., "error":...} for a file that failed).
 
 Example:
   ardm info clip.wav
-  ardm info runs/b16.ardmm
-  ardm info --json data/sc09/*/*.wav > levels.jsonl
+  ardm info clip.ardm
+  ardm info internal/builtin/default.ardmm
+  ardm info --json ../shared/data/sc09-real-dev/*/*.wav > levels.jsonl
 
 ` + exitStatusHelp,
 		Args: cobra.MinimumNArgs(1),
@@ -132,10 +133,11 @@ func openInfoInput(path string) (io.ReadSeeker, string, func() error, error) {
 		}
 		return bytes.NewReader(b), "<stdin>", func() error { return nil }, nil
 	}
-	f, err := os.Open(path)
+	rc, _, err := openInput(path)
 	if err != nil {
 		return nil, "", nil, err
 	}
+	f := rc.(*os.File)
 	return f, path, f.Close, nil
 }
 

@@ -46,7 +46,7 @@ the model's, 12 per stage), --n
 Output: a table on stdout; with --json one object with the steps.
 
 Example:
-  ardm policy --model sc09-b16.ardmm --budget 200 --alloc joint
+  ardm policy --model sc09.ardmm --budget 200 --alloc joint
 
 ` + exitStatusHelp,
 		Args: cobra.NoArgs,

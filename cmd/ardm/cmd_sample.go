@@ -56,7 +56,7 @@ Output: D/sample-000.wav ... (mono, 16-bit, --rate Hz); the file names on
 stdout (with --json one object per clip); progress on stderr.
 
 Example:
-  ardm sample --model sc09-b16.ardmm -n 4 --budget 200 --out-dir samples/
+  ardm sample --model sc09.ardmm -n 4 --budget 200 --out-dir samples/
 
 ` + exitStatusHelp,
 		Args: cobra.NoArgs,

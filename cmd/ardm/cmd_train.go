@@ -149,10 +149,10 @@ a summary on stdout (--json: one object). Progress (step, loss, bpd, moving
 average, samples/s, ETA) goes to stderr.
 
 Example:
-  ardm train --data shards/ --steps 16000 --out b2.ardmm
-  ardm train --data shards/ --out b2.ardmm --resume
-  ardm train --data real-shards/ --init builtin --lr 1e-3 --steps 4000 --out ft.ardmm
-  ardm train --data shards/ --branching 4 --channels 24 --layers 10 \
+  ardm train --data data/sc09 --steps 16000 --out b2.ardmm
+  ardm train --data data/sc09 --out b2.ardmm --resume
+  ardm train --data data/real --init builtin --lr 1e-3 --steps 4000 --out ft.ardmm
+  ardm train --data data/sc09 --branching 4 --channels 24 --layers 10 \
       --steps 4000 --lr 1e-3 --out b4.ardmm
 
 ` + exitStatusHelp,

@@ -104,10 +104,10 @@ Output: OUT.wav (refused if it exists, unless --force; never the input or
 the reference); a summary on stdout (one JSON object with --json);
 progress on stderr.
 
-Examples (from the repository's root):
-  ardm upscale --from-bits 8 cmd/ardm/examples/one_03b47357_nohash_0.wav -o one8.wav \
-      --reference cmd/ardm/examples/one_03b47357_nohash_0.wav
-  ardm upscale --from-bits 12 --draws 8 --to-bits 24 cmd/ardm/examples/two_06260ae6_nohash_0.wav -o two24.wav
+Example:
+  ardm upscale --from-bits 8 ../shared/data/sc09-real-dev/eight/439c84f4_nohash_1.wav -o clip16.wav \
+      --reference ../shared/data/sc09-real-dev/eight/439c84f4_nohash_1.wav
+  ardm upscale --from-bits 12 --draws 8 --to-bits 24 ../shared/data/sc09-real-dev/eight/439c84f4_nohash_1.wav -o clip24.wav
 
 ` + exitStatusHelp,
 		Args: cobra.ExactArgs(1),

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/ardm-dev/ardm/ardm"
 	"github.com/ardm-dev/ardm/coder"
@@ -21,7 +22,13 @@ func loadModel(path string) (*ardm.Model, error) {
 		if e := modelIntegrity(err); e != err {
 			return nil, e
 		}
-		return nil, fmt.Errorf("loading model: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// The ardm package's "ardm: open PATH: ..." would read
+			// "loading model: ardm: open ...": name the flag and the path once.
+			return nil, fmt.Errorf("--model %s: %w", path, pe.Err)
+		}
+		return nil, err // "ardm: ... (PATH)" from the ardm package
 	}
 	return m, nil
 }

@@ -169,11 +169,17 @@ func run(args []string) int {
 		code = exitUsage
 	}
 	if gopts.JSON {
-		fmt.Fprintf(os.Stderr, "{\"error\":%q,\"exit\":%d}\n", err.Error(), code)
+		fmt.Fprintf(os.Stderr, "{\"error\":%q,\"exit\":%d}\n", errorText(err), code)
 	} else {
-		fmt.Fprintln(os.Stderr, "ardm:", err)
+		fmt.Fprintln(os.Stderr, "ardm:", errorText(err))
 	}
 	return code
+}
+
+// errorText is err's message without the "ardm: " prefix of the ardm
+// package's errors, which the command adds itself (never "ardm: ardm: ").
+func errorText(err error) string {
+	return strings.TrimPrefix(err.Error(), "ardm: ")
 }
 
 // isUsage recognises cobra's own argument errors.
