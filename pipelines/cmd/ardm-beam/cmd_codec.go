@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/spf13/cobra"
 
+	"github.com/ardm-dev/ardm/internal/cliflag"
 	"github.com/ardm-dev/ardm/pipelines"
 )
 
@@ -17,31 +16,6 @@ func init() {
 	register(newCompressCmd)
 	register(newDecompressCmd)
 }
-
-// budgetValue is --budget: calls >= 0, or -1 (the model's default) while
-// not given, shown as nothing in the help.
-type budgetValue int
-
-func (b *budgetValue) String() string {
-	if *b < 0 {
-		return ""
-	}
-	return strconv.Itoa(int(*b))
-}
-
-func (b *budgetValue) Set(s string) error {
-	n, err := strconv.ParseInt(s, 0, strconv.IntSize)
-	if err != nil {
-		return errors.New("not a number")
-	}
-	if n < 0 {
-		return errors.New("must be >= 0")
-	}
-	*b = budgetValue(n)
-	return nil
-}
-
-func (b *budgetValue) Type() string { return "int" }
 
 type compressOptions struct {
 	pipelines.CompressOptions
@@ -101,7 +75,7 @@ Example:
 	f.StringVarP(&opts.Model, "model", "m", "", "model checkpoint (default: the built-in model)")
 	f.BoolVar(&opts.NoModel, "no-model", false, "use only the model-free coders")
 	f.BoolVar(&opts.ModelOnly, "model-only", false, "code every frame with the model")
-	f.Var((*budgetValue)(&opts.Budget), "budget", "network calls per frame and channel over all stages (0: one per position); default: the model's (192 for the built-in model)")
+	f.Var((*cliflag.Budget)(&opts.Budget), "budget", "network calls per frame and channel over all stages (0: one per position); default: the model's (192 for the built-in model)")
 	f.BoolVar(&opts.Verify, "verify", false, "decode each output and compare every sample before writing it")
 	f.IntVar(&opts.Workers, "workers", 1, "frames and channels coded at once within one file (the runner runs files in parallel)")
 	f.BoolVar(&opts.Force, "force", false, "write into a non-empty output root")
